@@ -1,0 +1,1 @@
+namespace Bourse.Tests; public sealed class Smoke { [Fact] public void Runs() => Assert.True(true); }

@@ -1,0 +1,1 @@
+namespace Bourse.LocalHost; public static class Marker;
