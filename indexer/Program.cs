@@ -1,6 +1,8 @@
+using Bourse.Indexer;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.Services.AddIndexerApp(builder.Configuration);
 builder.Build().Run();

@@ -1,0 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bourse.Health;
+
+namespace Bourse.Json;
+
+/// <summary>Source-generated JSON for every shape the apps write.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthReport))]
+public sealed partial class BourseJsonContext : JsonSerializerContext;
