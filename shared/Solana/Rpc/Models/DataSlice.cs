@@ -1,0 +1,3 @@
+namespace Bourse.Solana.Rpc.Models;
+
+public sealed record DataSlice(int Offset, int Length);

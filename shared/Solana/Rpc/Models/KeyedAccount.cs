@@ -1,0 +1,3 @@
+namespace Bourse.Solana.Rpc.Models;
+
+public sealed record KeyedAccount(string Pubkey, AccountInfo Account);

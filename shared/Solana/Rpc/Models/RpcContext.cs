@@ -1,0 +1,3 @@
+namespace Bourse.Solana.Rpc.Models;
+
+public sealed record RpcContext(ulong Slot);
