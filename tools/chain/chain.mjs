@@ -9,6 +9,7 @@ import { ALT_PROGRAM, MEMO_PROGRAMS, isTokenAccount, isMint, parseTokenAccount, 
 /** A blockhash stays usable for this many blocks (agave MAX_PROCESSING_AGE ≈ 150). */
 export const BLOCKHASH_LIFETIME = 150;
 export const U64_MAX = 18446744073709551615n;
+const SLOT_HASHES_MAX = 512;
 const ALT_HEADER_LEN = 56; // lookup-table metadata; addresses follow, 32 bytes each
 
 export class Chain {
@@ -47,9 +48,21 @@ export class Chain {
       clock.leaderScheduleEpoch, BigInt(Math.floor(Date.now() / 1000))));
     if (this.slot > 1) this.svm.expireBlockhash();
     this.blockhashes.set(this.svm.latestBlockhash(), this.blockHeight + BLOCKHASH_LIFETIME);
+    this.recordSlotHash();
     for (const [hash, lastValid] of this.blockhashes) {
       if (lastValid < this.blockHeight) this.blockhashes.delete(hash);
     }
+  }
+
+  /**
+   * Keeps the SlotHashes sysvar (newest first, ≤512 entries) in step with our slots:
+   * programs read it, e.g. the lookup-table program's "is a recent slot" check.
+   */
+  recordSlotHash() {
+    this.slotHashes ??= [];
+    this.slotHashes.unshift({ slot: BigInt(this.slot), hash: this.svm.latestBlockhash() });
+    if (this.slotHashes.length > SLOT_HASHES_MAX) this.slotHashes.length = SLOT_HASHES_MAX;
+    this.svm.setSlotHashes(this.slotHashes);
   }
 
   latestBlockhash() {
