@@ -25,6 +25,9 @@ export class Chain {
     this.genesisHash = this.svm.latestBlockhash();
     this.slot = 0;
     this.blockHeight = 0;
+    // Hooks for the PubSub endpoint (ws.mjs).
+    this.onSlot = () => {};
+    this.onLanded = () => {};
     this.advance();
   }
 
@@ -52,6 +55,7 @@ export class Chain {
     for (const [hash, lastValid] of this.blockhashes) {
       if (lastValid < this.blockHeight) this.blockhashes.delete(hash);
     }
+    this.onSlot(this.slot);
   }
 
   /**
@@ -227,7 +231,7 @@ export class Chain {
       return { signature, err: res.err, landed: false };
     }
     const post = this.snapshot(accountKeys);
-    this.ledger.record({
+    const entry = {
       signature, slot: this.slot, blockTime: this.blockTime(), raw: new Uint8Array(raw), version: tx.version,
       accountKeys, loadedAddresses, err: res.err, memo: extractMemo(tx, accountKeys),
       meta: {
@@ -245,7 +249,9 @@ export class Chain {
         returnData: jsonReturnData(res.returnData) ?? undefined,
         computeUnitsConsumed: res.unitsConsumed,
       },
-    });
+    };
+    this.ledger.record(entry);
+    this.onLanded(entry);
     return { signature, err: res.err, landed: true };
   }
 }

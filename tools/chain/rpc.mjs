@@ -87,7 +87,7 @@ function parsedTokenData(account) {
 }
 
 /** UiAccount in the requested encoding: binary (legacy base58), base58, base64, jsonParsed. */
-function encodeAccount(chain, account, { encoding = 'binary', dataSlice } = {}) {
+export function encodeAccount(chain, account, { encoding = 'binary', dataSlice } = {}) {
   const base = { lamports: account.lamports, owner: account.owner, executable: account.executable, rentEpoch: account.rentEpoch, space: account.space };
   if (encoding === 'jsonParsed') {
     const parsed = parsedTokenData(account);

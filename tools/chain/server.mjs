@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { Chain } from './chain.mjs';
 import { loadSeedFile, applySeed } from './seed.mjs';
 import { handleBody } from './rpc.mjs';
+import { attachPubSub } from './ws.mjs';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -31,7 +32,7 @@ function parseCommandLine() {
 
 /** Ready-file JSON: rpc URL, every seeded address, keypairs as 64-number arrays, models. */
 function readyInfo(rpc, chain, seeded) {
-  const info = { rpc, genesisHash: chain.genesisHash };
+  const info = { rpc, ws: rpc.replace(/^http/, 'ws'), genesisHash: chain.genesisHash };
   if (seeded) {
     for (const [name, kp] of Object.entries(seeded.keypairs)) {
       info[name] = kp.publicKey.toBase58();
@@ -108,6 +109,7 @@ function main() {
     res.writeHead(200, { 'content-type': 'application/json' }).end(out);
   });
   server.keepAliveTimeout = 65_000;
+  const closeSockets = attachPubSub(server, ctx);
 
   server.listen(opts.port, opts.host, () => {
     const { port } = server.address();
@@ -123,6 +125,7 @@ function main() {
     chain.stop();
     if (opts.readyFile) rmSync(opts.readyFile, { force: true });
     server.close(() => process.exit(0));
+    closeSockets();
     server.closeAllConnections?.();
     setTimeout(() => process.exit(0), 2000).unref();
   };

@@ -337,3 +337,23 @@ test('Token-2022 transfer on the fee mint withholds the fee', async () => {
   assert.equal(post.programId, TOKEN_2022_PROGRAM_ID.toBase58());
   assert.ok(!tx.meta.preTokenBalances.some((b) => b.owner === owner.toBase58()), 'no pre balance: the ATA was created in this tx');
 });
+
+test('PubSub websocket: web3.js confirmTransaction and onAccountChange', async () => {
+  const wsConn = new Connection(ready.rpc, { commitment: 'confirmed', wsEndpoint: ready.ws });
+  const seen = new Promise((resolve) => {
+    const id = wsConn.onAccountChange(pk('treasuryUsdcAccount'), (info) => { wsConn.removeAccountChangeListener(id); resolve(info); }, 'confirmed');
+  });
+  await new Promise((r) => setTimeout(r, 200)); // let the subscription register
+  const { blockhash, lastValidBlockHeight } = await wsConn.getLatestBlockhash();
+  const tx = new Transaction({ feePayer: pk('payer'), recentBlockhash: blockhash }).add(usdcTransfer(1));
+  tx.sign(kp('payer'));
+  const signature = await wsConn.sendRawTransaction(tx.serialize());
+  const res = await wsConn.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, 'confirmed');
+  assert.equal(res.value.err, null);
+  const info = await seen;
+  assert.equal(info.data.length, 165);
+  // Subscribing to an already-final signature still answers.
+  const again = await wsConn.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, 'confirmed');
+  assert.equal(again.value.err, null);
+  wsConn._rpcWebSocket.close(); // web3.js has no public close; 1000 stops its reconnects
+});
