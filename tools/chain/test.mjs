@@ -357,3 +357,20 @@ test('PubSub websocket: web3.js confirmTransaction and onAccountChange', async (
   assert.equal(again.value.err, null);
   wsConn._rpcWebSocket.close(); // web3.js has no public close; 1000 stops its reconnects
 });
+
+test('skipPreflight: a failing tx still lands with err and pays the fee', async () => {
+  const raw = await signLegacy(kp('payer'), [usdcTransfer(10_000_000_000_000n)]);
+  const before = await conn.getBalance(pk('payer'));
+  const sig = await conn.sendRawTransaction(raw, { skipPreflight: true });
+  const { value } = await conn.getSignatureStatuses([sig]);
+  assert.deepEqual(value[0].err, { InstructionError: [0, { Custom: 1 }] });
+  const tx = await conn.getTransaction(sig, { maxSupportedTransactionVersion: 0 });
+  assert.deepEqual(tx.meta.err, { InstructionError: [0, { Custom: 1 }] });
+  assert.equal(before - await conn.getBalance(pk('payer')), 5000);
+  const [latest] = await conn.getSignaturesForAddress(pk('payer'), { limit: 1 });
+  assert.equal(latest.signature, sig);
+  assert.deepEqual(latest.err, { InstructionError: [0, { Custom: 1 }] });
+  // A replay with skipPreflight returns the signature but changes nothing.
+  assert.equal(await conn.sendRawTransaction(raw, { skipPreflight: true }), sig);
+  assert.equal(before - await conn.getBalance(pk('payer')), 5000);
+});
