@@ -211,6 +211,10 @@ test('simulate a partially signed tx (x402 style) with sigVerify false and true'
   assert.equal(bad.result.value.err, 'SignatureFailure');
   const send = await rpc('sendTransaction', [b64, { encoding: 'base64' }]);
   assert.equal(send.error.code, -32003);
+  // The facilitator co-signs slot 0 and sends with skipPreflight, then polls statuses.
+  tx.sign([feePayer]);
+  const sig = await conn.sendRawTransaction(tx.serialize(), { skipPreflight: true });
+  await confirm(sig);
 });
 
 test('getTransaction json and base64 carry pre/post token balances', async () => {
