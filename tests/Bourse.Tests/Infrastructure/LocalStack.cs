@@ -6,7 +6,7 @@ namespace Bourse.Tests.Infrastructure;
 /// The running local stack (<c>./bourse test</c> starts a private one and points
 /// <c>BOURSE_LOCAL_JSON</c> at its settings; otherwise a stack from <c>./bourse up</c> is used).
 /// </summary>
-public sealed record LocalStack(string Api, string Admin, string Storage)
+public sealed record LocalStack(string Api, string Admin, string Storage, string Rpc, JsonElement Chain)
 {
     private static readonly Lazy<LocalStack> Current = new(Load);
 
@@ -26,11 +26,20 @@ public sealed record LocalStack(string Api, string Admin, string Storage)
 
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         var root = json.RootElement;
+        using var chain = JsonDocument.Parse(File.ReadAllText(root.GetProperty("chain").GetString()!));
         return new LocalStack(
             root.GetProperty("api").GetString()!,
             root.GetProperty("admin").GetString()!,
-            root.GetProperty("storage").GetString()!);
+            root.GetProperty("storage").GetString()!,
+            root.GetProperty("rpc").GetString()!,
+            chain.RootElement.Clone());
     }
+
+    /// <summary>An address the local chain seeded (see tools/chain/README.md), e.g. <c>payerUsdcAccount</c>.</summary>
+    public string ChainAddress(string name) => Chain.GetProperty(name).GetString()!;
+
+    /// <summary>A seeded keypair in the Solana keypair-file form (64 bytes, seed then public key).</summary>
+    public byte[] ChainKeypair(string name) => [.. Chain.GetProperty(name + "Keypair").EnumerateArray().Select(b => b.GetByte())];
 
     private static string FindRoot()
     {
