@@ -12,6 +12,7 @@ public static class FunctionsApp
     {
         services.AddBourseStorage(configuration);
         services.AddBourseHealth();
+        services.AddSolanaRpc();
         return services;
     }
 }

@@ -3,14 +3,16 @@ using System.Reflection;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Bourse.Solana.Rpc;
 using Microsoft.Extensions.Logging;
 
 namespace Bourse.Health;
 
-/// <summary>Checks that the app can reach what it needs: table and queue storage.</summary>
+/// <summary>Checks that the app can reach what it needs: table and queue storage, and the Solana RPC.</summary>
 public sealed partial class HealthProbe(
     TableServiceClient tables,
     QueueServiceClient queues,
+    SolanaRpcClient solana,
     TimeProvider time,
     ILogger<HealthProbe> logger)
 {
@@ -24,7 +26,8 @@ public sealed partial class HealthProbe(
     {
         var checks = await Task.WhenAll(
             ProbeAsync("tables", ct => tables.GetPropertiesAsync(ct), cancellationToken),
-            ProbeAsync("queues", ct => queues.GetPropertiesAsync(ct), cancellationToken));
+            ProbeAsync("queues", ct => queues.GetPropertiesAsync(ct), cancellationToken),
+            ProbeAsync("solana-rpc", async ct => (await solana.GetSlotAsync(ct)).GetValueOrThrow(), cancellationToken));
         var status = checks.All(c => c.Status == HealthStatus.Healthy) ? HealthStatus.Healthy : HealthStatus.Unhealthy;
         return new HealthReport(status, app, Version, time.GetUtcNow(), checks);
     }
@@ -39,9 +42,14 @@ public sealed partial class HealthProbe(
             await probe(timeout.Token);
             return new DependencyHealth(name, HealthStatus.Healthy, Elapsed(started));
         }
-        catch (Exception e) when (e is RequestFailedException or OperationCanceledException or AggregateException)
+        catch (Exception e) when (e is RequestFailedException or OperationCanceledException or InvalidOperationException)
         {
-            var reason = e is RequestFailedException rfe ? $"storage answered {rfe.Status} {rfe.ErrorCode}" : "unreachable or timed out";
+            var reason = e switch
+            {
+                RequestFailedException rfe => $"storage answered {rfe.Status} {rfe.ErrorCode}",
+                InvalidOperationException => "the RPC node answered with an error or not at all",
+                _ => "unreachable or timed out",
+            };
             Log.DependencyUnhealthy(logger, name, reason);
             return new DependencyHealth(name, HealthStatus.Unhealthy, Elapsed(started), reason);
         }

@@ -4,8 +4,11 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Bourse.Health;
+using Bourse.Solana.Rpc;
+using Bourse.Tests.Solana.Rpc;
 using Bourse.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Bourse.Tests.Health;
 
@@ -15,7 +18,8 @@ public sealed class HealthProbeTests
     public async Task CheckAsync_StorageReachable_IsHealthy()
     {
         var storage = LocalStack.Instance.Storage;
-        var probe = new HealthProbe(new TableServiceClient(storage), new QueueServiceClient(storage), TimeProvider.System, NullLogger<HealthProbe>.Instance);
+        var probe = new HealthProbe(
+            new TableServiceClient(storage), new QueueServiceClient(storage), SolanaRpcClientChainTests.CreateClient(), TimeProvider.System, NullLogger<HealthProbe>.Instance);
 
         var report = await probe.CheckAsync("functions", CancellationToken.None);
 
@@ -33,6 +37,11 @@ public sealed class HealthProbeTests
         var probe = new HealthProbe(
             new TableServiceClient(storage, new TableClientOptions { Retry = { MaxRetries = 0 }, Transport = noRetry }),
             new QueueServiceClient(storage, new QueueClientOptions { Retry = { MaxRetries = 0 }, Transport = noRetry }),
+            new SolanaRpcClient(
+                new HttpClient(),
+                Options.Create(new SolanaRpcOptions { RpcUrls = [new Uri($"http://127.0.0.1:{port}")], MaxRetries = 0 }),
+                TimeProvider.System,
+                NullLogger<SolanaRpcClient>.Instance),
             TimeProvider.System,
             NullLogger<HealthProbe>.Instance);
 

@@ -5,7 +5,7 @@ using Bourse.Tests.Infrastructure;
 
 namespace Bourse.Tests.LocalHost;
 
-/// <summary>The running stack's apps answer their health routes with storage reachable.</summary>
+/// <summary>The running stack's apps answer their health routes with storage and the chain reachable.</summary>
 public sealed class HealthTests
 {
     [Theory]
@@ -22,7 +22,7 @@ public sealed class HealthTests
         Assert.Equal("healthy", report.GetProperty("status").GetString());
         Assert.Equal(app, report.GetProperty("app").GetString());
         Assert.Matches(@"^\d+\.\d+\.\d+", report.GetProperty("version").GetString());
-        Assert.Equal(["queues", "tables"], report.GetProperty("dependencies").EnumerateArray()
+        Assert.Equal(["queues", "solana-rpc", "tables"], report.GetProperty("dependencies").EnumerateArray()
             .Where(d => d.GetProperty("status").GetString() == "healthy")
             .Select(d => d.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
     }
