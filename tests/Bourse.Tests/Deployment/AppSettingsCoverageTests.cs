@@ -11,12 +11,16 @@ public sealed class AppSettingsCoverageTests
 {
     private static DeployedInfrastructure Infra => DeployedInfrastructure.Instance;
 
-    /// <summary>Options types with the services whose settings must carry them.</summary>
+    /// <summary>
+    /// Options types with the services whose settings must carry them: an app's own options go to
+    /// that app; shared options go to both, unless the class carries an <c>[AppScope("functions", ...)]</c>
+    /// attribute (matched by name, so it can be added to Bourse.Shared whenever needed).
+    /// </summary>
     internal static IEnumerable<(Type Options, string[] Services)> ScopedOptions()
     {
         foreach (var type in CodeRequirements.OptionsTypes(CodeRequirements.Load(CodeRequirements.SharedAssembly)))
         {
-            yield return (type, [.. CodeRequirements.AppAssemblies.Keys]);
+            yield return (type, CodeRequirements.AppScope(type) ?? [.. CodeRequirements.AppAssemblies.Keys]);
         }
 
         foreach (var (service, assembly) in CodeRequirements.AppAssemblies)
@@ -136,13 +140,17 @@ public sealed class AppSettingsCoverageTests
     }
 
     [Fact]
-    public void Secrets_IndexerApp_GetsNoWalletOrProviderKeys()
+    public void Secrets_IndexerApp_GetsOnlyTheSecretsItsOptionsNeed()
     {
-        var indexer = Infra.App("indexer").Settings.Keys;
+        var needed = ScopedOptions().Where(o => o.Services.Contains("indexer"))
+            .SelectMany(o => CodeRequirements.Settings(o.Options)).Select(r => r.Key).ToList();
 
-        Assert.DoesNotContain(indexer, k => k.StartsWith("Treasury__", StringComparison.Ordinal)
-            || k.StartsWith("Crank__", StringComparison.Ordinal) || k.StartsWith("Providers__", StringComparison.Ordinal)
-            || k.StartsWith("Admin__", StringComparison.Ordinal) || k.StartsWith("X402__", StringComparison.Ordinal));
+        var extra = Infra.App("indexer").Settings
+            .Where(s => DeployedInfrastructure.IsKeyVaultReference(s.Value) && !s.Key.StartsWith("Solana__RpcUrls__", StringComparison.Ordinal))
+            .Where(s => !needed.Any(k => s.Key == k || s.Key.StartsWith(k + "__", StringComparison.Ordinal)))
+            .Select(s => s.Key).ToList();
+
+        Assert.True(extra.Count == 0, "The indexer gets secrets no indexer options bind: " + string.Join(", ", extra));
     }
 
     [Fact]

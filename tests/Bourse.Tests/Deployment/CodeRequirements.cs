@@ -182,6 +182,17 @@ internal static partial class CodeRequirements
         }
     }
 
+    /// <summary>The services named by an <c>[AppScope(...)]</c> attribute (any namespace) on a type, or null.</summary>
+    public static string[]? AppScope(Type type) =>
+        type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.Name == "AppScopeAttribute") is { } scope
+            ? [.. scope.ConstructorArguments.SelectMany(a => a.Value switch
+            {
+                string one => [one],
+                IEnumerable<CustomAttributeTypedArgument> many => many.Select(m => (string)m.Value!),
+                _ => Enumerable.Empty<string>(),
+            })]
+            : null;
+
     /// <summary>The <c>public const string</c> fields of <c>Bourse.Storage.{className}</c>, or null when the class does not exist.</summary>
     public static IReadOnlySet<string>? StorageNames(Assembly shared, string className) =>
         shared.GetType($"Bourse.Storage.{className}") is { } type

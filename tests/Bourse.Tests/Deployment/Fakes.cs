@@ -4,6 +4,7 @@ using Bourse.Configuration;
 // Look-alikes of the Functions worker attributes: discovery matches attributes by type name.
 namespace Bourse.Tests.Deployment.Fakes;
 
+[AppScope("functions")]
 public sealed class FakeOptions
 {
     public const string SectionName = "Fake:Section";
@@ -69,4 +70,10 @@ public sealed class FakeFunctions
     public static void Tick([TimerTrigger("%FAKE_SCHEDULE%")] object timer) => GC.KeepAlive(timer);
 
     public static void Literal([TimerTrigger("0 0 * * * *")] object timer) => GC.KeepAlive(timer);
+}
+
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class AppScopeAttribute(params string[] services) : Attribute
+{
+    public IReadOnlyList<string> Services { get; } = services;
 }

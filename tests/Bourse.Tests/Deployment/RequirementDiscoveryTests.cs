@@ -20,6 +20,13 @@ public sealed class RequirementDiscoveryTests
     }
 
     [Fact]
+    public void AppScope_AttributeByName_NamesTheServices()
+    {
+        Assert.Equal(["functions"], CodeRequirements.AppScope(typeof(FakeOptions)) ?? []);
+        Assert.Null(CodeRequirements.AppScope(typeof(FakeUpstream)));
+    }
+
+    [Fact]
     public void Problems_MissingRequiredSetting_IsReported()
     {
         var settings = new Dictionary<string, string> { ["Fake__Section__Endpoints__0"] = "https://x" };
