@@ -26,7 +26,7 @@ public static class TransferFeeExtension
     public static TransactionInstruction WithdrawWithheldTokensFromAccounts(
         PublicKey mint, PublicKey destination, PublicKey withdrawAuthority, IReadOnlyList<PublicKey> sources) => new(
         ProgramIds.Token2022,
-        [AccountMeta.ReadOnly(mint), AccountMeta.Writable(destination), AccountMeta.ReadOnly(withdrawAuthority, isSigner: true), .. sources.Select(s => AccountMeta.Writable(s))],
+        [AccountMeta.Writable(mint), AccountMeta.Writable(destination), AccountMeta.ReadOnly(withdrawAuthority, isSigner: true), .. sources.Select(s => AccountMeta.Writable(s))],
         new InstructionData().U8(Extension).U8(3).U8(checked((byte)sources.Count)).ToArray());
 
     /// <summary>Anyone may harvest: moves fees withheld in token accounts into the mint.</summary>
