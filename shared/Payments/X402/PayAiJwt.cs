@@ -1,0 +1,69 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using NSec.Cryptography;
+
+namespace Bourse.Payments.X402;
+
+/// <summary>
+/// PayAI's merchant JWT: header <c>{"alg":"EdDSA","typ":"JWT","kid":id}</c>, payload
+/// <c>{"sub":id,"iss":"payai-merchant","iat","exp":iat+120,"jti":uuid}</c>, Ed25519 over
+/// <c>base64url(header).base64url(payload)</c>. The secret is <c>payai_sk_</c> + base64 PKCS#8.
+/// </summary>
+public sealed class PayAiJwt : IDisposable
+{
+    public const string Issuer = "payai-merchant";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(120);
+
+    private readonly string _keyId;
+    private readonly Key _key;
+
+    public PayAiJwt(string keyId, string secret)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(secret);
+        _keyId = keyId;
+        var blob = Convert.FromBase64String(secret.StartsWith("payai_sk_", StringComparison.Ordinal) ? secret["payai_sk_".Length..] : secret);
+        _key = Key.Import(SignatureAlgorithm.Ed25519, blob, KeyBlobFormat.PkixPrivateKey);
+    }
+
+    /// <summary>The raw Ed25519 public key, for checks.</summary>
+    public byte[] PublicKey => _key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+
+    public string Create(DateTimeOffset now, Guid jti)
+    {
+        var iat = now.ToUnixTimeSeconds();
+        var header = Write(w =>
+        {
+            w.WriteString("alg", "EdDSA");
+            w.WriteString("typ", "JWT");
+            w.WriteString("kid", _keyId);
+        });
+        var payload = Write(w =>
+        {
+            w.WriteString("sub", _keyId);
+            w.WriteString("iss", Issuer);
+            w.WriteNumber("iat", iat);
+            w.WriteNumber("exp", iat + (long)Lifetime.TotalSeconds);
+            w.WriteString("jti", jti.ToString("D"));
+        });
+        var signingInput = $"{Base64Url.EncodeToString(header)}.{Base64Url.EncodeToString(payload)}";
+        var signature = SignatureAlgorithm.Ed25519.Sign(_key, Encoding.ASCII.GetBytes(signingInput));
+        return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
+    }
+
+    public void Dispose() => _key.Dispose();
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+}
