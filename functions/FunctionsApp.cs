@@ -12,6 +12,13 @@ public static class FunctionsApp
     {
         services.AddBourseStorage(configuration);
         services.AddBourseHealth();
+        // The x402 rail needs its settings (X402: treasury, facilitator, …) and Solana RPC; without an
+        // X402 section only its discovery document is served, with default settings.
+        if (configuration.GetSection(Bourse.Payments.X402.X402Options.SectionName).Exists())
+        {
+            services.AddX402();
+        }
+
         return services;
     }
 }
