@@ -18,5 +18,5 @@ public sealed record SvmExtra
     public string? LastValidBlockHeight { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Other { get; init; }
+    public Dictionary<string, JsonElement>? Other { get; set; }
 }
