@@ -71,7 +71,18 @@ public sealed partial class X402Rail(
             return Reject(challenge, rejection, X402Reasons.For(rejection));
         }
 
-        var verified = await verifier.VerifyAsync(payment, cancellationToken);
+        FacilitatorResult<VerifyResponse> verified;
+        try
+        {
+            verified = await verifier.VerifyAsync(payment, cancellationToken);
+        }
+        catch
+        {
+            // Cancelled (or a bug) before anything was settled: give the claim back so the payment stays usable.
+            await ledger.ReleaseAsync(record, CancellationToken.None);
+            throw;
+        }
+
         if (verified.Value is not { } answer)
         {
             await ledger.ReleaseAsync(record, CancellationToken.None);
