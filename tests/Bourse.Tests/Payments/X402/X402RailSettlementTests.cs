@@ -131,7 +131,7 @@ public sealed class X402RailSettlementTests
         _facilitator = new FakeFacilitatorHandler((path, n, _) => Task.FromResult(path switch
         {
             "supported" => FakeFacilitatorHandler.Json(
-                $$"""{"kinds":[{"x402Version":2,"scheme":"exact","network":"{{X402Networks.SolanaDevnet}}","extra":{"feePayer":"{{feePayers[Math.Min(n, feePayers.Length) - 1]}}"}}]}"""),
+                $$$"""{"kinds":[{"x402Version":2,"scheme":"exact","network":"{{{X402Networks.SolanaDevnet}}}","extra":{"feePayer":"{{{feePayers[Math.Min(n, feePayers.Length) - 1]}}}"}}]}"""),
             "verify" => verify?.Invoke(n) ?? FakeFacilitatorHandler.Json(VerifyOk),
             _ => settle(n),
         }));
