@@ -18,13 +18,27 @@ public sealed class PayAiJwt : IDisposable
     private readonly string _keyId;
     private readonly Key _key;
 
+    private const string SecretPrefix = "payai_sk_";
+
     public PayAiJwt(string keyId, string secret)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
         ArgumentException.ThrowIfNullOrWhiteSpace(secret);
         _keyId = keyId;
-        var blob = Convert.FromBase64String(secret.StartsWith("payai_sk_", StringComparison.Ordinal) ? secret["payai_sk_".Length..] : secret);
-        _key = Key.Import(SignatureAlgorithm.Ed25519, blob, KeyBlobFormat.PkixPrivateKey);
+        _key = Key.Import(SignatureAlgorithm.Ed25519, Blob(secret), KeyBlobFormat.PkixPrivateKey);
+    }
+
+    /// <summary>For start-up validation: whether <paramref name="secret"/> is a base64 PKCS#8 Ed25519 key (with or without the prefix).</summary>
+    public static bool IsValidSecret(string secret)
+    {
+        try
+        {
+            return Key.TryImport(SignatureAlgorithm.Ed25519, Blob(secret), KeyBlobFormat.PkixPrivateKey, out var key) && Disposed(key);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The raw Ed25519 public key, for checks.</summary>
@@ -53,6 +67,15 @@ public sealed class PayAiJwt : IDisposable
     }
 
     public void Dispose() => _key.Dispose();
+
+    private static byte[] Blob(string secret) =>
+        Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
+
+    private static bool Disposed(Key? key)
+    {
+        key?.Dispose();
+        return key is not null;
+    }
 
     private static byte[] Write(Action<Utf8JsonWriter> body)
     {

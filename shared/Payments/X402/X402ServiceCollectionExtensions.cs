@@ -18,6 +18,7 @@ public static class X402ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.Models.All(m => !string.IsNullOrWhiteSpace(m.Id) && !string.IsNullOrWhiteSpace(m.PayTo)), "Every X402:Models entry needs an Id and a PayTo.")
             .Validate(o => o.PayAiKeyId is null == o.PayAiKeySecret is null, "Set both X402:PayAiKeyId and X402:PayAiKeySecret, or neither.")
+            .Validate(o => o.PayAiKeySecret is null || PayAiJwt.IsValidSecret(o.PayAiKeySecret), "X402:PayAiKeySecret is not a payai_sk_ base64 PKCS#8 Ed25519 key.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSolanaRpc();

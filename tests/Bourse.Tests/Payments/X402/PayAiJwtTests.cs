@@ -43,4 +43,18 @@ public sealed class PayAiJwtTests
 
         Assert.NotEqual(jwt.Create(now, Guid.NewGuid()), jwt.Create(now, Guid.NewGuid()));
     }
+
+    [Theory]
+    [InlineData("payai_sk_bm90IGEga2V5")]
+    [InlineData("%%%")]
+    [InlineData("payai_sk_")]
+    public void IsValidSecret_NotAPkcs8Ed25519Key_False(string secret) => Assert.False(PayAiJwt.IsValidSecret(secret));
+
+    [Fact]
+    public void IsValidSecret_Pkcs8Ed25519Key_True()
+    {
+        using var key = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+
+        Assert.True(PayAiJwt.IsValidSecret("payai_sk_" + Convert.ToBase64String(key.Export(KeyBlobFormat.PkixPrivateKey))));
+    }
 }
