@@ -1,0 +1,13 @@
+namespace Bourse.Payments.X402;
+
+/// <summary>Why an x402 header could not be read.</summary>
+public enum HeaderDecodeError
+{
+    None,
+    Missing,
+    TooLong,
+    NotBase64,
+    NotJson,
+    WrongShape,
+    UnsupportedVersion,
+}

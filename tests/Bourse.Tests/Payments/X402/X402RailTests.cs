@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Bourse.Payments.X402;
+using Bourse.Solana.Rpc;
+using Bourse.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SimpleBase;
+
+namespace Bourse.Tests.Payments.X402;
+
+/// <summary>
+/// The rail end to end: real client payments (pay.mjs), the real facilitator settling on the local chain,
+/// the ledger on Azurite, services registered exactly as the functions app registers them.
+/// </summary>
+public sealed class X402RailTests(LocalFacilitatorFixture local) : IClassFixture<LocalFacilitatorFixture>, IDisposable
+{
+    private readonly ServiceProvider _services = Services(local);
+
+    private X402Rail Rail => _services.GetRequiredService<X402Rail>();
+
+    [Fact]
+    public async Task AdmitAsync_NoPayment_ChallengesWithTheFacilitatorsFeePayerAndModelVault()
+    {
+        var admission = await Rail.AdmitAsync(Quote(2_500), null, null);
+
+        Assert.Equal(X402AdmissionStatus.PaymentRequired, admission.Status);
+        Assert.Equal(local.FeePayer, admission.Challenge!.Requirement.Extra!.FeePayer);
+        Assert.Equal(local.GemmaPayTo, admission.Challenge.Requirement.PayTo);
+    }
+
+    [Fact]
+    public async Task AdmitAndSettle_V2Payment_PaysTheVaultOnceAndRefusesTheReplay()
+    {
+        var quote = Quote(2_500);
+        var header = await local.PayAsync(paymentRequiredHeader: await ChallengeHeaderAsync(quote));
+        var before = await VaultBalanceAsync();
+
+        var admission = await Rail.AdmitAsync(quote, header, null);
+        Assert.True(admission.IsAdmitted, admission.Reason);
+        var settlement = await Rail.SettleAsync(admission.Payment!);
+
+        Assert.Equal(X402SettlementStatus.Settled, settlement.Status);
+        Assert.Equal(X402Headers.PaymentResponse, settlement.HeaderName);
+        Assert.Equal(local.Payer, settlement.Response.Payer);
+        Assert.Equal(2_500UL, await VaultBalanceAsync() - before);
+        var record = await _services.GetRequiredService<PaymentLedger>().GetAsync(admission.Payment!.Id);
+        Assert.Equal(PaymentState.Settled, record!.State);
+        Assert.Equal(settlement.Response.Transaction, record.Signature);
+
+        var replay = await Rail.AdmitAsync(quote, header, null);
+        Assert.Equal(X402AdmissionStatus.Rejected, replay.Status);
+        Assert.Equal(X402Rejection.PaymentAlreadyUsed, replay.Rejection);
+        Assert.Equal("payment_already_used", replay.Challenge!.V2.Error);
+    }
+
+    [Fact]
+    public async Task AdmitAndSettle_V1Payment_RebuildsTheRequirementAndSettles()
+    {
+        var quote = Quote(3_000);
+        var challenge = await Rail.ChallengeAsync(quote);
+        var header = await local.PayAsync(v1Body: JsonSerializer.Serialize(challenge!.V1, X402JsonContext.Default.PaymentRequiredV1));
+        var before = await VaultBalanceAsync();
+
+        var admission = await Rail.AdmitAsync(quote, null, header);
+        Assert.True(admission.IsAdmitted, admission.Reason);
+        var settlement = await Rail.SettleAsync(admission.Payment!);
+
+        Assert.Equal(X402SettlementStatus.Settled, settlement.Status);
+        Assert.Equal(X402Headers.XPaymentResponse, settlement.HeaderName);
+        Assert.Equal(3_000UL, await VaultBalanceAsync() - before);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_V2PaymentForACheaperQuote_RejectedAsAmountMismatchAndNothingCharged()
+    {
+        var header = await local.PayAsync(paymentRequiredHeader: await ChallengeHeaderAsync(Quote(2_500)));
+        var before = await VaultBalanceAsync();
+
+        var admission = await Rail.AdmitAsync(Quote(5_000), header, null);
+
+        Assert.Equal(X402Rejection.AmountMismatch, admission.Rejection);
+        Assert.Equal("amount_mismatch", admission.Challenge!.V1.Error);
+        Assert.Equal(before, await VaultBalanceAsync());
+    }
+
+    [Fact]
+    public async Task AdmitAsync_V1PaymentForACheaperQuote_FacilitatorRejectsAndTheClaimIsReleased()
+    {
+        var cheap = await Rail.ChallengeAsync(Quote(2_500));
+        var header = await local.PayAsync(v1Body: JsonSerializer.Serialize(cheap!.V1, X402JsonContext.Default.PaymentRequiredV1));
+
+        var admission = await Rail.AdmitAsync(Quote(5_000), null, header);
+
+        Assert.Equal(X402Rejection.FacilitatorRejected, admission.Rejection);
+        Assert.Contains("amount", admission.Reason, StringComparison.Ordinal);
+        var id = PaymentTransaction.TryRead(HeaderCodec.DecodePayment(null, header).Value!.Transaction, out _)!.MessageHash;
+        Assert.Null(await _services.GetRequiredService<PaymentLedger>().GetAsync(id));
+    }
+
+    [Fact]
+    public async Task AdmitAsync_SamePaymentConcurrently_AdmitsExactlyOne()
+    {
+        var quote = Quote(2_000);
+        var header = await local.PayAsync(paymentRequiredHeader: await ChallengeHeaderAsync(quote));
+
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Rail.AdmitAsync(quote, header, null))));
+
+        Assert.Single(admissions, a => a.IsAdmitted);
+        Assert.All(admissions.Where(a => !a.IsAdmitted), a => Assert.Equal(X402Rejection.PaymentInProgress, a.Rejection));
+        await Rail.ReleaseAsync(admissions.Single(a => a.IsAdmitted).Payment!);
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_WorkFailedBeforeOutput_TheSamePaymentCanBeUsedAgain()
+    {
+        var quote = Quote(1_500);
+        var header = await local.PayAsync(paymentRequiredHeader: await ChallengeHeaderAsync(quote));
+        var first = await Rail.AdmitAsync(quote, header, null);
+
+        Assert.True(await Rail.ReleaseAsync(first.Payment!));
+        var second = await Rail.AdmitAsync(quote, header, null);
+
+        Assert.True(second.IsAdmitted, second.Reason);
+        Assert.Equal(X402SettlementStatus.Settled, (await Rail.SettleAsync(second.Payment!)).Status);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_PendingWithLandedSignature_BecomesSettled_AndUnseenExpired_BecomesFailed()
+    {
+        var ledger = _services.GetRequiredService<PaymentLedger>();
+        var reconciler = _services.GetRequiredService<SettlementReconciler>();
+        var quote = Quote(1_000);
+        var header = await local.PayAsync(paymentRequiredHeader: await ChallengeHeaderAsync(quote));
+        var admission = await Rail.AdmitAsync(quote, header, null);
+        var landed = (await Rail.SettleAsync(admission.Payment!)).Response.Transaction;
+
+        var pending = await PendingAsync(ledger, landed, expiresAt: ulong.MaxValue);
+        var unseen = await PendingAsync(ledger, Base58.Bitcoin.Encode(new byte[64]), expiresAt: 0);
+
+        Assert.Equal(PaymentState.Settled, (await reconciler.ReconcileAsync(pending)).State);
+        var failed = await reconciler.ReconcileAsync(unseen);
+        Assert.Equal(PaymentState.Failed, failed.State);
+        Assert.Equal("transaction_expired", failed.Reason);
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    private static async Task<PaymentRecord> PendingAsync(PaymentLedger ledger, string signature, ulong expiresAt)
+    {
+        var claim = (await ledger.TryClaimAsync(PaymentLedgerTests.NewPayment())).Record!;
+        var settling = await ledger.TransitionAsync(claim, PaymentState.Settling);
+        return (await ledger.TransitionAsync(settling!, PaymentState.SettlementPending, signature, expiresAtBlockHeight: expiresAt))!;
+    }
+
+    private static X402Quote Quote(long amount) => new(X402TestData.Resource, X402TestData.Gemma, amount);
+
+    private async Task<string> ChallengeHeaderAsync(X402Quote quote) => HeaderCodec.EncodePaymentRequired((await Rail.ChallengeAsync(quote))!.V2);
+
+    private async Task<ulong> VaultBalanceAsync()
+    {
+        var balance = await _services.GetRequiredService<SolanaRpcClient>().GetTokenAccountBalanceAsync(local.GemmaVaultUsdc);
+        return balance.Value!.Value.RawAmount;
+    }
+
+    private static ServiceProvider Services(LocalFacilitatorFixture local)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = LocalStack.Instance.Storage,
+            ["X402:FacilitatorUrl"] = local.FacilitatorUrl,
+            ["X402:TreasuryAddress"] = local.Treasury,
+            ["X402:UsdcMint"] = local.UsdcMint,
+            ["X402:Models:0:Id"] = X402TestData.Gemma,
+            ["X402:Models:0:PayTo"] = local.GemmaPayTo,
+            ["Solana:RpcUrls:0"] = local.Rpc,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddBourseStorage(configuration);
+        services.AddX402();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}
