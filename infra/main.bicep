@@ -23,6 +23,10 @@ param principalType string = 'User'
 @description('Solana cluster: selects the CAIP-2 network id, the USDC mint and the public fallback RPC.')
 param solanaNetwork string = 'devnet'
 
+@description('The protocol treasury wallet (base58): x402 payTo for models without a revenue vault.')
+@minLength(32)
+param treasuryAddress string
+
 @description('x402 facilitator base URL.')
 param facilitatorUrl string = 'https://facilitator.payai.network'
 
@@ -67,7 +71,9 @@ var network = networks[solanaNetwork]
 // Storage the code uses: Bourse.Storage.QueueNames / TableNames and the queue triggers. The
 // Deployment tests fail when the code names a queue or table that is not listed here.
 var queueNames = ['settlement', 'settlement-poison', 'buyback', 'buyback-poison']
-var tableNames = []
+var tableNames = [
+  'X402Payments'
+]
 
 var names = {
   identity: 'id-${resourceToken}'
@@ -165,12 +171,14 @@ module functionsApp 'app/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     maximumInstanceCount: functionsMaximumInstanceCount
     appSettings: {
-      Solana__Network: network.caip2
-      Solana__UsdcMint: network.usdcMint
       Solana__RpcUrls__0: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=solana-rpc-url)'
       Solana__RpcUrls__1: network.publicRpcUrl
+      X402__Network: network.caip2
+      X402__UsdcMint: network.usdcMint
+      X402__TreasuryAddress: treasuryAddress
       X402__FacilitatorUrl: facilitatorUrl
-      X402__PayAiApiKey: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=payai-api-key)'
+      X402__PayAiKeyId: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=payai-key-id)'
+      X402__PayAiKeySecret: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=payai-key-secret)'
       Admin__Token: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=admin-token)'
       Treasury__Keypair: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=treasury-keypair)'
       Crank__Keypair: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=crank-keypair)'
@@ -204,8 +212,6 @@ module indexerApp 'app/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     maximumInstanceCount: indexerMaximumInstanceCount
     appSettings: {
-      Solana__Network: network.caip2
-      Solana__UsdcMint: network.usdcMint
       Solana__RpcUrls__0: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=solana-rpc-url)'
       Solana__RpcUrls__1: network.publicRpcUrl
       INDEXER_SCHEDULE: indexerSchedule

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Bourse.Payments.X402;
 
 /// <summary>The x402 rail (section <c>X402</c>). Amounts are USDC atomic units (6 decimals).</summary>
+[Bourse.Configuration.AppScope("functions")]
 public sealed class X402Options
 {
     public const string SectionName = "X402";
@@ -26,6 +27,7 @@ public sealed class X402Options
     public string? PayAiKeyId { get; init; }
 
     /// <summary>PayAI API key secret (<c>payai_sk_</c> + base64 PKCS#8 Ed25519). A secret: Key Vault, never logged.</summary>
+    [Bourse.Configuration.Secret]
     public string? PayAiKeySecret { get; init; }
 
     /// <summary>The floor of every quote.</summary>
