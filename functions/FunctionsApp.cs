@@ -14,6 +14,7 @@ public static class FunctionsApp
         services.AddBourseHealth();
         services.AddSolanaRpc();
         services.AddX402();
+        services.AddBourseRouting(configuration);
         return services;
     }
 }

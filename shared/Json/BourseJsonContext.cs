@@ -7,4 +7,5 @@ namespace Bourse.Json;
 /// <summary>Source-generated JSON for every shape the apps write.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(Bourse.Usage.UsageEvent))]
 public sealed partial class BourseJsonContext : JsonSerializerContext;

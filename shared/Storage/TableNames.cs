@@ -5,4 +5,10 @@ public static class TableNames
 {
     /// <summary>x402 payments by message hash: replay protection and settlement state.</summary>
     public const string X402Payments = "X402Payments";
+
+    /// <summary>API keys by hash (for authentication) and by account (for their owners).</summary>
+    public const string ApiKeys = "ApiKeys";
+
+    /// <summary>Prepaid credit accounts: balance, deposits and holds, one partition per account.</summary>
+    public const string CreditAccounts = "CreditAccounts";
 }

@@ -1,0 +1,3 @@
+namespace Bourse.Accounts;
+
+public sealed record ApiKeyPrincipal(string AccountId, string KeyId);

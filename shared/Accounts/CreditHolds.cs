@@ -1,0 +1,186 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Bourse.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Bourse.Accounts;
+
+/// <summary>
+/// Prepaid credits with two-phase holds, in table <see cref="TableNames.CreditAccounts"/>, one
+/// partition per account: the balance row, deposit rows and hold rows. Every change to a hold or a
+/// deposit commits in ONE entity-group transaction with the balance row under its ETag, so parallel
+/// requests can never reserve or charge more than was deposited: a concurrent change makes the
+/// transaction fail (412) and it is retried on fresh numbers. Ids are the caller's, so retries are safe.
+/// </summary>
+public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOptions> options, TimeProvider time)
+{
+    private const string BalanceRow = "balance";
+    private const int MaxAttempts = 50;
+
+    private readonly TableClient _table = tables.GetTableClient(TableNames.CreditAccounts);
+
+    public async Task<CreditBalance> DepositAsync(string accountId, string depositId, long amountMicroUsdc, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMicroUsdc);
+        await _table.CreateIfNotExistsAsync(cancellationToken);
+        for (var attempt = 0; ; attempt++)
+        {
+            var (balance, etag) = await ReadBalanceAsync(accountId, cancellationToken);
+            var next = balance with { Deposited = checked(balance.Deposited + amountMicroUsdc) };
+            var deposit = new TableEntity(accountId, "deposit|" + depositId) { ["Amount"] = amountMicroUsdc, ["At"] = time.GetUtcNow() };
+            var outcome = await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.Add, deposit), BalanceAction(accountId, next, etag)], cancellationToken);
+            switch (outcome)
+            {
+                case Commit.Done:
+                    return next;
+                case Commit.Exists:
+                    return (await ReadBalanceAsync(accountId, cancellationToken)).Balance; // this deposit was applied before
+                default:
+                    await BackoffAsync(attempt, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    public async Task<CreditBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
+        (await ReadBalanceAsync(accountId, cancellationToken)).Balance;
+
+    public async Task<HoldResult> PlaceAsync(string accountId, string keyId, string holdId, string requestHash, long amountMicroUsdc, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amountMicroUsdc);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await ReadHoldAsync(accountId, holdId, cancellationToken) is { } existing)
+            {
+                return Existing(existing, requestHash, (await ReadBalanceAsync(accountId, cancellationToken)).Balance.Available);
+            }
+
+            var (balance, etag) = await ReadBalanceAsync(accountId, cancellationToken);
+            if (etag is null || balance.Available < amountMicroUsdc)
+            {
+                return new HoldResult(HoldOutcome.InsufficientCredits, balance.Available);
+            }
+
+            var hold = new TableEntity(accountId, HoldRow(holdId))
+            {
+                ["Amount"] = amountMicroUsdc, ["State"] = "pending", ["RequestHash"] = requestHash, ["KeyId"] = keyId,
+                ["ExpiresAt"] = time.GetUtcNow() + options.Value.HoldLifetime,
+            };
+            var next = balance with { Pending = balance.Pending + amountMicroUsdc };
+            if (await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.Add, hold), BalanceAction(accountId, next, etag)], cancellationToken) == Commit.Done)
+            {
+                return new HoldResult(HoldOutcome.Placed, next.Available);
+            }
+
+            await BackoffAsync(attempt, cancellationToken);
+        }
+    }
+
+    /// <summary>Charges the actual cost and releases the rest. The charge never takes the account past its deposits.</summary>
+    public async Task<PostResult> PostAsync(string accountId, string holdId, long actualMicroUsdc, CancellationToken cancellationToken) =>
+        await FinishAsync(accountId, holdId, actualMicroUsdc, "posted", cancellationToken);
+
+    public async Task VoidAsync(string accountId, string holdId, CancellationToken cancellationToken) =>
+        await FinishAsync(accountId, holdId, 0, "voided", cancellationToken);
+
+    /// <summary>Releases pending holds past their expiry (orphaned by a crash); returns how many.</summary>
+    public async Task<int> ExpireAsync(CancellationToken cancellationToken)
+    {
+        await _table.CreateIfNotExistsAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var expired = 0;
+        var filter = TableClient.CreateQueryFilter($"State eq {"pending"} and ExpiresAt lt {now}");
+        await foreach (var hold in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await VoidAsync(hold.PartitionKey, hold.RowKey["hold|".Length..], cancellationToken);
+            expired++;
+        }
+
+        return expired;
+    }
+
+    private async Task<PostResult> FinishAsync(string accountId, string holdId, long actual, string state, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(actual);
+        for (var attempt = 0; ; attempt++)
+        {
+            var hold = await ReadHoldAsync(accountId, holdId, cancellationToken)
+                ?? throw new InvalidOperationException($"Hold {holdId} does not exist on {accountId}.");
+            if (hold.GetString("State") != "pending")
+            {
+                return new PostResult(hold.GetInt64("Charged") ?? 0, AlreadyPosted: true);
+            }
+
+            var amount = hold.GetInt64("Amount") ?? 0;
+            var (balance, etag) = await ReadBalanceAsync(accountId, cancellationToken);
+            var charge = Math.Min(actual, balance.Available + amount);
+            var next = balance with { Pending = balance.Pending - amount, Posted = balance.Posted + charge };
+            var finished = new TableEntity(accountId, hold.RowKey) { ["State"] = state, ["Charged"] = charge, ["FinishedAt"] = time.GetUtcNow() };
+            var outcome = await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, finished, hold.ETag), BalanceAction(accountId, next, etag)], cancellationToken);
+            if (outcome == Commit.Done)
+            {
+                return new PostResult(charge, AlreadyPosted: false);
+            }
+
+            await BackoffAsync(attempt, cancellationToken);
+        }
+    }
+
+    private static HoldResult Existing(TableEntity hold, string requestHash, long available) =>
+        hold.GetString("RequestHash") != requestHash ? new HoldResult(HoldOutcome.KeyReusedWithDifferentRequest, available)
+        : hold.GetString("State") == "pending" ? new HoldResult(HoldOutcome.InProgress, available)
+        : new HoldResult(HoldOutcome.AlreadyPosted, available);
+
+    private static string HoldRow(string holdId) => "hold|" + holdId;
+
+    private static TableTransactionAction BalanceAction(string accountId, CreditBalance balance, ETag? etag)
+    {
+        var row = new TableEntity(accountId, BalanceRow) { ["Deposited"] = balance.Deposited, ["Pending"] = balance.Pending, ["Posted"] = balance.Posted };
+        return etag is { } e
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, e)
+            : new TableTransactionAction(TableTransactionActionType.Add, row);
+    }
+
+    private async Task<(CreditBalance Balance, ETag? ETag)> ReadBalanceAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, BalanceRow, cancellationToken: cancellationToken);
+        return row.HasValue
+            ? (new CreditBalance(row.Value!.GetInt64("Deposited") ?? 0, row.Value.GetInt64("Pending") ?? 0, row.Value.GetInt64("Posted") ?? 0), row.Value.ETag)
+            : (new CreditBalance(0, 0, 0), null);
+    }
+
+    private async Task<TableEntity?> ReadHoldAsync(string accountId, string holdId, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, HoldRow(holdId), cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
+    private async Task<Commit> CommitAsync(string accountId, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.SubmitTransactionAsync(actions, cancellationToken);
+            return Commit.Done;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict && e.FailedTransactionActionIndex == 0)
+        {
+            return Commit.Exists;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
+        {
+            return Commit.Raced;
+        }
+    }
+
+    private static Task BackoffAsync(int attempt, CancellationToken cancellationToken) => attempt >= MaxAttempts
+        ? throw new InvalidOperationException("The credit account is too contended: gave up after many optimistic retries.")
+        : Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (attempt * 4))), cancellationToken);
+
+    private enum Commit
+    {
+        Done,
+        Exists,
+        Raced,
+    }
+}

@@ -1,0 +1,3 @@
+namespace Bourse.Accounts;
+
+public sealed record HoldResult(HoldOutcome Outcome, long AvailableMicroUsdc);

@@ -1,0 +1,3 @@
+namespace Bourse.Accounts;
+
+public sealed record KeyAuthentication(KeyAuthenticationOutcome Outcome, ApiKeyPrincipal? Principal = null);

@@ -1,0 +1,9 @@
+namespace Bourse.Accounts;
+
+public enum KeyAuthenticationOutcome
+{
+    Authenticated,
+    Missing,
+    Invalid,
+    Revoked,
+}

@@ -1,0 +1,3 @@
+namespace Bourse.Accounts;
+
+public sealed record PostResult(long ChargedMicroUsdc, bool AlreadyPosted);

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Bourse.Catalog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+
+namespace Bourse.Routing;
+
+/// <summary>
+/// Picks the cheapest healthy offer for a request and calls it; on a connect failure, a timeout, a 429
+/// or a 5xx before the first byte it fails over to the next offer. Returns the call once it has
+/// started answering (for a stream: once its first event arrived). Both payment rails use it.
+/// </summary>
+public sealed partial class ChatRouter(
+    ModelCatalog catalog,
+    UpstreamClient upstream,
+    OfferBreakers breakers,
+    FreeQuota freeQuota,
+    IOptions<RoutingOptions> options,
+    ILogger<ChatRouter> logger)
+{
+    /// <summary>The routable offers of a model, cheapest first for this request (free tiers before paid ones).</summary>
+    public IReadOnlyList<ProviderOffer> Candidates(ModelListing model, long promptTokens, int outputCap, int choices) =>
+        [.. catalog.RoutableOffers(model)
+            .OrderBy(o => freeQuota.HasFreeRequest(o) ? 0 : 1)
+            .ThenBy(o => Pricing.Hold(o, promptTokens, outputCap, choices))];
+
+    public async Task<(RoutedCall? Call, ChatError? Error)> StartAsync(
+        ChatRequest request, ModelListing model, IReadOnlyList<ProviderOffer> candidates, CancellationToken cancellationToken)
+    {
+        var attempted = 0;
+        var rateLimited = 0;
+        TimeSpan? retryAfter = null;
+        foreach (var offer in candidates)
+        {
+            using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            firstByte.CancelAfter(options.Value.FirstByteTimeout);
+            HttpResponseMessage response;
+            try
+            {
+                response = await breakers.For(offer).ExecuteAsync(
+                    async ct => await upstream.SendAsync(offer, UpstreamBody(request, offer), ct), firstByte.Token);
+            }
+            catch (BrokenCircuitException)
+            {
+                Log.CoolingDown(logger, offer.QualifiedId);
+                continue;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                attempted++;
+                Log.Unreachable(logger, offer.QualifiedId, e is OperationCanceledException ? "timeout" : "connect");
+                continue;
+            }
+
+            attempted++;
+            if (!response.IsSuccessStatusCode)
+            {
+                if (OfferBreakers.IsFailure(response.StatusCode) || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                {
+                    Log.Refused(logger, offer.QualifiedId, (int)response.StatusCode);
+                    if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                    {
+                        rateLimited++;
+                        retryAfter = response.Headers.RetryAfter?.Delta ?? retryAfter;
+                    }
+
+                    response.Dispose();
+                    continue;
+                }
+
+                // The provider found the request itself wrong: the next one would too.
+                using (response)
+                {
+                    return (null, ChatError.BadRequest(await UpstreamMessageAsync(response, cancellationToken), param: null, code: "upstream_rejected_request"));
+                }
+            }
+
+            var isFree = freeQuota.TryTake(offer);
+            if (!request.Stream)
+            {
+                return (new RoutedCall(offer, response, null, null, isFree), null);
+            }
+
+            var reader = new StreamReader(await response.Content.ReadAsStreamAsync(firstByte.Token));
+            try
+            {
+                var first = await FirstEventAsync(reader, firstByte.Token);
+                if (first is not null)
+                {
+                    return (new RoutedCall(offer, response, reader, first, isFree), null);
+                }
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Failed before its first byte reached the client: still safe to fail over.
+            }
+
+            Log.Unreachable(logger, offer.QualifiedId, "no first event");
+            reader.Dispose();
+            response.Dispose();
+        }
+
+        return attempted == 0 ? (null, ChatError.NothingRoutable(model.Id))
+            : rateLimited == attempted ? (null, ChatError.RateLimited($"Every provider of '{model.Id}' is rate limiting; retry shortly.", retryAfter))
+            : (null, ChatError.AllOffersFailed(model.Id));
+    }
+
+    /// <summary>The client's body as the provider gets it: its model name, and usage always asked for on streams.</summary>
+    private static JsonObject UpstreamBody(ChatRequest request, ProviderOffer offer)
+    {
+        var body = (JsonObject)request.Body.DeepClone();
+        body["model"] = offer.UpstreamModel;
+        if (request.Stream)
+        {
+            var streamOptions = body["stream_options"] as JsonObject ?? [];
+            streamOptions["include_usage"] = true;
+            body["stream_options"] = streamOptions;
+        }
+
+        return body;
+    }
+
+    private static async Task<string?> FirstEventAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Only the provider's own error message, bounded: never its URL, headers or our key.</summary>
+    private static async Task<string> UpstreamMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var message = (string?)json?["error"]?["message"] ?? (string?)json?["message"];
+            if (!string.IsNullOrWhiteSpace(message))
+            {
+                return "The provider rejected the request: " + (message.Length > 500 ? message[..500] : message);
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return $"The provider rejected the request ({(int)response.StatusCode}).";
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2000, LogLevel.Information, "Offer {Offer} is cooling down: skipped")]
+        public static partial void CoolingDown(ILogger logger, string offer);
+
+        [LoggerMessage(2001, LogLevel.Warning, "Offer {Offer} failed before its first byte ({Reason}): failing over")]
+        public static partial void Unreachable(ILogger logger, string offer, string reason);
+
+        [LoggerMessage(2002, LogLevel.Warning, "Offer {Offer} answered {Status}: failing over")]
+        public static partial void Refused(ILogger logger, string offer, int status);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using Bourse.Accounts;
+using Bourse.Catalog;
+using Bourse.Usage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bourse.Routing;
+
+/// <summary>
+/// Rail 1: <c>POST /api/v1/chat/completions</c> with an API key and prepaid credits. Authenticates,
+/// holds the most the call can cost before any upstream call (402 if the account cannot cover it),
+/// routes, relays, then posts the actual cost, releases the rest and publishes the usage event.
+/// </summary>
+public sealed partial class CreditsChatRail(
+    ApiKeys keys,
+    CreditHolds holds,
+    ModelCatalog catalog,
+    ChatRouter router,
+    TokenEstimator estimator,
+    UsageEventPublisher usage,
+    IOptions<RoutingOptions> options,
+    TimeProvider time,
+    ILogger<CreditsChatRail> logger)
+{
+    public async Task<IResult> CompleteAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        var requestId = "req_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
+        var auth = await keys.AuthenticateAsync(http.Headers.Authorization, cancellationToken);
+        if (auth.Outcome != KeyAuthenticationOutcome.Authenticated)
+        {
+            return ChatErrorResult.For(ChatError.Unauthorized(auth.Outcome switch
+            {
+                KeyAuthenticationOutcome.Missing => "Send your API key as 'Authorization: Bearer bs_live_…'.",
+                KeyAuthenticationOutcome.Revoked => "This API key has been revoked.",
+                _ => "This API key is not valid.",
+            }), requestId);
+        }
+
+        var principal = auth.Principal!;
+        using var body = new MemoryStream();
+        await http.Body.CopyToAsync(body, cancellationToken);
+        var (request, invalid) = ChatRequestParser.Parse(body.GetBuffer().AsSpan(0, (int)body.Length));
+        if (invalid is not null)
+        {
+            return ChatErrorResult.For(invalid, requestId);
+        }
+
+        var model = catalog.Find(request!.Model);
+        if (model is null)
+        {
+            return ChatErrorResult.For(ChatError.UnknownModel(request.Model), requestId);
+        }
+
+        var promptTokens = estimator.CountPrompt(request.Body);
+        var outputCap = Pricing.OutputCap(request, model);
+        var candidates = router.Candidates(model, promptTokens, outputCap, request.Choices);
+        if (candidates.Count == 0)
+        {
+            return ChatErrorResult.For(ChatError.NothingRoutable(model.Id), requestId);
+        }
+
+        // Failover may land on any candidate: hold what the dearest of them could cost.
+        var holdAmount = candidates.Max(o => Pricing.Hold(o, promptTokens, outputCap, request.Choices));
+        var holdId = http.Headers[RoutingHeaders.IdempotencyKey].ToString() is { Length: > 0 } idempotencyKey
+            ? "idem_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{principal.AccountId}|{idempotencyKey}")))
+            : "hold_" + requestId;
+        var hold = await holds.PlaceAsync(principal.AccountId, principal.KeyId, holdId, request.RequestHash, holdAmount, cancellationToken);
+        if (hold.Outcome != HoldOutcome.Placed)
+        {
+            return ChatErrorResult.For(hold.Outcome switch
+            {
+                HoldOutcome.InsufficientCredits => ChatError.InsufficientCredits(holdAmount, hold.AvailableMicroUsdc),
+                HoldOutcome.InProgress => ChatError.Conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still running."),
+                HoldOutcome.AlreadyPosted => ChatError.Conflict("idempotency_key_already_used", "A request with this Idempotency-Key completed already; it was not charged again."),
+                _ => new ChatError(422, "invalid_request_error", "idempotency_key_reused", "This Idempotency-Key was used with a different request body."),
+            }, requestId);
+        }
+
+        var (call, failed) = await router.StartAsync(request, model, candidates, cancellationToken);
+        if (failed is not null)
+        {
+            await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None);
+            return ChatErrorResult.For(failed, requestId);
+        }
+
+        return new ChatRelay(call!, request, model, requestId, estimator, options.Value.IdleTimeout, async used =>
+        {
+            // Billing must happen however the call ended, client gone or not.
+            var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None);
+            await usage.PublishAsync(new UsageEvent(
+                "credits_" + holdId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
+                used.Estimated, posted.ChargedMicroUsdc, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId), CancellationToken.None);
+            Log.Billed(logger, requestId, used.Offer.QualifiedId, posted.ChargedMicroUsdc, used.Estimated, used.End);
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2100, LogLevel.Information, "{RequestId} served by {Offer}: charged {Charged} micro-USDC (estimated usage: {Estimated}, {End})")]
+        public static partial void Billed(ILogger logger, string requestId, string offer, long charged, bool estimated, CompletionEnd end);
+    }
+}

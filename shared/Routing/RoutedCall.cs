@@ -1,0 +1,27 @@
+using Bourse.Catalog;
+
+namespace Bourse.Routing;
+
+/// <summary>
+/// An upstream call that has started answering: its offer, the response (headers received) and, for a
+/// stream, the reader positioned after the first event. After this point there is no failover.
+/// </summary>
+public sealed class RoutedCall(ProviderOffer offer, HttpResponseMessage response, StreamReader? reader, string? firstEvent, bool isFree) : IDisposable
+{
+    public ProviderOffer Offer { get; } = offer;
+
+    public HttpResponseMessage Response { get; } = response;
+
+    public StreamReader? Reader { get; } = reader;
+
+    public string? FirstEvent { get; } = firstEvent;
+
+    /// <summary>Served from the offer's free tier: nothing to charge.</summary>
+    public bool IsFree { get; } = isFree;
+
+    public void Dispose()
+    {
+        Reader?.Dispose();
+        Response.Dispose();
+    }
+}

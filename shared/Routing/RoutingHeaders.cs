@@ -1,0 +1,11 @@
+namespace Bourse.Routing;
+
+public static class RoutingHeaders
+{
+    /// <summary>The offer that served the call: <c>provider/model</c>.</summary>
+    public const string ModelId = "X-Bourse-Model-Id";
+
+    public const string RequestId = "X-Request-Id";
+
+    public const string IdempotencyKey = "Idempotency-Key";
+}
