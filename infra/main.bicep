@@ -27,6 +27,9 @@ param solanaNetwork string = 'devnet'
 @minLength(32)
 param treasuryAddress string
 
+@description('NCRONTAB schedule of the job that releases expired credit holds.')
+param holdExpirySchedule string = '0 */1 * * * *'
+
 @description('x402 facilitator base URL.')
 param facilitatorUrl string = 'https://facilitator.payai.network'
 
@@ -73,6 +76,8 @@ var network = networks[solanaNetwork]
 var queueNames = ['settlement', 'settlement-poison', 'buyback', 'buyback-poison']
 var tableNames = [
   'X402Payments'
+  'ApiKeys'
+  'CreditAccounts'
 ]
 
 var names = {
@@ -180,6 +185,13 @@ module functionsApp 'app/functionapp.bicep' = {
       X402__PayAiKeyId: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=payai-key-id)'
       X402__PayAiKeySecret: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=payai-key-secret)'
       Admin__Token: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=admin-token)'
+      Accounts__KeyPepper: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=accounts-key-pepper)'
+      Providers__DeepSeek__BaseUrl: 'https://api.deepseek.com/v1'
+      Providers__Moonshot__BaseUrl: 'https://api.moonshot.ai/v1'
+      Providers__Cerebras__BaseUrl: 'https://api.cerebras.ai/v1'
+      Providers__HuggingFace__BaseUrl: 'https://router.huggingface.co/v1'
+      Providers__Chutes__BaseUrl: 'https://llm.chutes.ai/v1'
+      HOLD_EXPIRY_SCHEDULE: holdExpirySchedule
       Treasury__Keypair: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=treasury-keypair)'
       Crank__Keypair: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=crank-keypair)'
       Providers__DeepSeek__ApiKey: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=deepseek-api-key)'
