@@ -21,7 +21,7 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
         }
 
         var body = await ReadAsync(request, cancellationToken);
-        var created = await keys.CreateAsync(accountId, (string?)body?["name"], cancellationToken);
+        var created = await keys.CreateAsync(accountId, (string?)body?["name"], Int(body, "rpmLimit"), Long(body, "spendCapMicroUsdc"), cancellationToken);
         return Results.Content(new JsonObject
         {
             ["id"] = created.Info.Id, ["key"] = created.Key, ["name"] = created.Info.Name, ["prefix"] = created.Info.Prefix,
@@ -49,6 +49,12 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
         var balance = await credits.DepositAsync(accountId, depositId, amount, cancellationToken);
         return Results.Content(CreditsJson.Balance(balance).ToJsonString(), "application/json");
     }
+
+    private static int? Int(JsonNode? body, string name) =>
+        body?[name] is JsonValue v && v.TryGetValue<long>(out var n) && n > 0 ? (int)Math.Min(n, int.MaxValue) : null;
+
+    private static long? Long(JsonNode? body, string name) =>
+        body?[name] is JsonValue v && v.TryGetValue<long>(out var n) && n > 0 ? n : null;
 
     private static async Task<JsonNode?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace Bourse.Accounts;
 /// Table <see cref="TableNames.ApiKeys"/>: partition <c>hash</c> (row = key hash → account, key id)
 /// and one partition per account (row = key id → what the owner may see).
 /// </summary>
-public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions> options, TimeProvider time)
+public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions> options, KeyRateLimiter rateLimiter, TimeProvider time)
 {
     public const string Prefix = "bs_live_";
     private const string HashPartition = "hash";
@@ -22,7 +22,7 @@ public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions>
 
     private readonly TableClient _table = tables.GetTableClient(TableNames.ApiKeys);
 
-    public async Task<CreatedApiKey> CreateAsync(string accountId, string? name, CancellationToken cancellationToken)
+    public async Task<CreatedApiKey> CreateAsync(string accountId, string? name, int? requestsPerMinute, long? spendCapMicroUsdc, CancellationToken cancellationToken)
     {
         await _table.CreateIfNotExistsAsync(cancellationToken);
         var key = Prefix + RandomNumberGenerator.GetString(Alphabet, 32);
@@ -32,8 +32,9 @@ public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions>
         await _table.AddEntityAsync(new TableEntity(accountId, keyId)
         {
             ["Name"] = name, ["Prefix"] = info.Prefix, ["LastFour"] = info.LastFour, ["Created"] = info.Created, ["Revoked"] = false, ["Hash"] = hash,
+            ["RequestsPerMinute"] = requestsPerMinute, ["SpendCap"] = spendCapMicroUsdc,
         }, cancellationToken);
-        await _table.AddEntityAsync(new TableEntity(HashPartition, hash) { ["AccountId"] = accountId, ["KeyId"] = keyId, ["Revoked"] = false }, cancellationToken);
+        await _table.AddEntityAsync(new TableEntity(HashPartition, hash) { ["AccountId"] = accountId, ["KeyId"] = keyId, ["Revoked"] = false, ["RequestsPerMinute"] = requestsPerMinute, ["SpendCap"] = spendCapMicroUsdc }, cancellationToken);
         return new CreatedApiKey(info, key);
     }
 
@@ -57,10 +58,15 @@ public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions>
         }
 
         var row = found.Value!;
-        var principal = new ApiKeyPrincipal(row.GetString("AccountId"), row.GetString("KeyId"));
+        var principal = new ApiKeyPrincipal(row.GetString("AccountId"), row.GetString("KeyId"), row.GetInt32("RequestsPerMinute"), row.GetInt64("SpendCap"));
         if (row.GetBoolean("Revoked") == true)
         {
             return new KeyAuthentication(KeyAuthenticationOutcome.Revoked, principal);
+        }
+
+        if (rateLimiter.TryAcquire(principal) is { } retryAfter)
+        {
+            return new KeyAuthentication(KeyAuthenticationOutcome.RateLimited, principal, retryAfter);
         }
 
         await TouchAsync(row, principal, cancellationToken);

@@ -2,6 +2,7 @@ using System.Net;
 using Azure;
 using Azure.Data.Tables;
 using Bourse.Storage;
+using Bourse.Usage;
 using Microsoft.Extensions.Options;
 
 namespace Bourse.Accounts;
@@ -18,10 +19,18 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     private const string BalanceRow = "balance";
     private const int MaxAttempts = 50;
 
+    /// <summary>
+    /// Changes to one account are serialised within this instance (striped locks), so the ETag retries
+    /// only arbitrate between instances; without this, a burst of parallel calls on one account
+    /// would mostly be retrying each other.
+    /// </summary>
+    private static readonly SemaphoreSlim[] Stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     private readonly TableClient _table = tables.GetTableClient(TableNames.CreditAccounts);
 
     public async Task<CreditBalance> DepositAsync(string accountId, string depositId, long amountMicroUsdc, CancellationToken cancellationToken)
     {
+        using var serial = await SerialAsync(accountId, cancellationToken);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMicroUsdc);
         await _table.CreateIfNotExistsAsync(cancellationToken);
         for (var attempt = 0; ; attempt++)
@@ -46,9 +55,11 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     public async Task<CreditBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
         (await ReadBalanceAsync(accountId, cancellationToken)).Balance;
 
-    public async Task<HoldResult> PlaceAsync(string accountId, string keyId, string holdId, string requestHash, long amountMicroUsdc, CancellationToken cancellationToken)
+    public async Task<HoldResult> PlaceAsync(
+        string accountId, string keyId, string holdId, string requestHash, long amountMicroUsdc, CancellationToken cancellationToken, long? keySpendCap = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amountMicroUsdc);
+        using var serial = await SerialAsync(accountId, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             if (await ReadHoldAsync(accountId, holdId, cancellationToken) is { } existing)
@@ -62,13 +73,20 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
                 return new HoldResult(HoldOutcome.InsufficientCredits, balance.Available);
             }
 
+            var (spent, keyEtag) = await ReadKeySpendAsync(accountId, keyId, cancellationToken);
+            if (keySpendCap is { } cap && spent.Pending + spent.Posted + amountMicroUsdc > cap)
+            {
+                return new HoldResult(HoldOutcome.SpendCapReached, balance.Available);
+            }
+
             var hold = new TableEntity(accountId, HoldRow(holdId))
             {
                 ["Amount"] = amountMicroUsdc, ["State"] = "pending", ["RequestHash"] = requestHash, ["KeyId"] = keyId,
                 ["ExpiresAt"] = time.GetUtcNow() + options.Value.HoldLifetime,
             };
             var next = balance with { Pending = balance.Pending + amountMicroUsdc };
-            if (await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.Add, hold), BalanceAction(accountId, next, etag)], cancellationToken) == Commit.Done)
+            var keySpend = KeySpendAction(accountId, keyId, spent with { Pending = spent.Pending + amountMicroUsdc }, keyEtag);
+            if (await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.Add, hold), BalanceAction(accountId, next, etag), keySpend], cancellationToken) == Commit.Done)
             {
                 return new HoldResult(HoldOutcome.Placed, next.Available);
             }
@@ -78,11 +96,15 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     }
 
     /// <summary>Charges the actual cost and releases the rest. The charge never takes the account past its deposits.</summary>
-    public async Task<PostResult> PostAsync(string accountId, string holdId, long actualMicroUsdc, CancellationToken cancellationToken) =>
-        await FinishAsync(accountId, holdId, actualMicroUsdc, "posted", cancellationToken);
+    /// <remarks>
+    /// With <paramref name="usage"/>, the usage event (given the charge) is written to the account's
+    /// outbox in the same transaction, so a crash after the charge cannot lose it (<see cref="UsageOutbox"/>).
+    /// </remarks>
+    public async Task<PostResult> PostAsync(string accountId, string holdId, long actualMicroUsdc, CancellationToken cancellationToken, Func<long, UsageEvent>? usage = null) =>
+        await FinishAsync(accountId, holdId, actualMicroUsdc, "posted", usage, cancellationToken);
 
     public async Task VoidAsync(string accountId, string holdId, CancellationToken cancellationToken) =>
-        await FinishAsync(accountId, holdId, 0, "voided", cancellationToken);
+        await FinishAsync(accountId, holdId, 0, "voided", null, cancellationToken);
 
     /// <summary>Releases pending holds past their expiry (orphaned by a crash); returns how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
@@ -100,9 +122,10 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         return expired;
     }
 
-    private async Task<PostResult> FinishAsync(string accountId, string holdId, long actual, string state, CancellationToken cancellationToken)
+    private async Task<PostResult> FinishAsync(string accountId, string holdId, long actual, string state, Func<long, UsageEvent>? usage, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(actual);
+        using var serial = await SerialAsync(accountId, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             var hold = await ReadHoldAsync(accountId, holdId, cancellationToken)
@@ -117,7 +140,20 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             var charge = Math.Min(actual, balance.Available + amount);
             var next = balance with { Pending = balance.Pending - amount, Posted = balance.Posted + charge };
             var finished = new TableEntity(accountId, hold.RowKey) { ["State"] = state, ["Charged"] = charge, ["FinishedAt"] = time.GetUtcNow() };
-            var outcome = await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, finished, hold.ETag), BalanceAction(accountId, next, etag)], cancellationToken);
+            var keyId = hold.GetString("KeyId");
+            var (spent, keyEtag) = await ReadKeySpendAsync(accountId, keyId, cancellationToken);
+            List<TableTransactionAction> actions =
+            [
+                new(TableTransactionActionType.UpdateMerge, finished, hold.ETag),
+                BalanceAction(accountId, next, etag),
+                KeySpendAction(accountId, keyId, new KeySpend(spent.Pending - amount, spent.Posted + charge), keyEtag),
+            ];
+            if (usage is not null)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, UsageOutbox.Row(accountId, usage(charge), time.GetUtcNow())));
+            }
+
+            var outcome = await CommitAsync(accountId, actions, cancellationToken);
             if (outcome == Commit.Done)
             {
                 return new PostResult(charge, AlreadyPosted: false);
@@ -133,6 +169,22 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         : new HoldResult(HoldOutcome.AlreadyPosted, available);
 
     private static string HoldRow(string holdId) => "hold|" + holdId;
+
+    private static TableTransactionAction KeySpendAction(string accountId, string keyId, KeySpend spend, ETag? etag)
+    {
+        var row = new TableEntity(accountId, "key|" + keyId) { ["Pending"] = spend.Pending, ["Posted"] = spend.Posted };
+        return etag is { } e
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, e)
+            : new TableTransactionAction(TableTransactionActionType.Add, row);
+    }
+
+    private async Task<(KeySpend Spend, ETag? ETag)> ReadKeySpendAsync(string accountId, string keyId, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, "key|" + keyId, cancellationToken: cancellationToken);
+        return row.HasValue ? (new KeySpend(row.Value!.GetInt64("Pending") ?? 0, row.Value.GetInt64("Posted") ?? 0), row.Value.ETag) : (new KeySpend(0, 0), null);
+    }
+
+    private sealed record KeySpend(long Pending, long Posted);
 
     private static TableTransactionAction BalanceAction(string accountId, CreditBalance balance, ETag? etag)
     {
@@ -173,9 +225,21 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         }
     }
 
+    private static async Task<Releaser> SerialAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var stripe = Stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(accountId) % (uint)Stripes.Length)];
+        await stripe.WaitAsync(cancellationToken);
+        return new Releaser(stripe);
+    }
+
     private static Task BackoffAsync(int attempt, CancellationToken cancellationToken) => attempt >= MaxAttempts
         ? throw new InvalidOperationException("The credit account is too contended: gave up after many optimistic retries.")
         : Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (attempt * 4))), cancellationToken);
+
+    private readonly struct Releaser(SemaphoreSlim stripe) : IDisposable
+    {
+        public void Dispose() => stripe.Release();
+    }
 
     private enum Commit
     {

@@ -14,4 +14,7 @@ public enum HoldOutcome
     KeyReusedWithDifferentRequest,
 
     InsufficientCredits,
+
+    /// <summary>The key's spend cap (its pending and posted charges) would be exceeded.</summary>
+    SpendCapReached,
 }

@@ -1,3 +1,3 @@
 namespace Bourse.Accounts;
 
-public sealed record KeyAuthentication(KeyAuthenticationOutcome Outcome, ApiKeyPrincipal? Principal = null);
+public sealed record KeyAuthentication(KeyAuthenticationOutcome Outcome, ApiKeyPrincipal? Principal = null, TimeSpan? RetryAfter = null);

@@ -6,4 +6,7 @@ public enum KeyAuthenticationOutcome
     Missing,
     Invalid,
     Revoked,
+
+    /// <summary>The key's requests-per-minute limit is reached.</summary>
+    RateLimited,
 }

@@ -20,7 +20,7 @@ public sealed partial class CreditsChatRail(
     ModelCatalog catalog,
     ChatRouter router,
     TokenEstimator estimator,
-    UsageEventPublisher usage,
+    UsageOutbox outbox,
     IOptions<RoutingOptions> options,
     TimeProvider time,
     ILogger<CreditsChatRail> logger)
@@ -31,12 +31,7 @@ public sealed partial class CreditsChatRail(
         var auth = await keys.AuthenticateAsync(http.Headers.Authorization, cancellationToken);
         if (auth.Outcome != KeyAuthenticationOutcome.Authenticated)
         {
-            return ChatErrorResult.For(ChatError.Unauthorized(auth.Outcome switch
-            {
-                KeyAuthenticationOutcome.Missing => "Send your API key as 'Authorization: Bearer bs_live_…'.",
-                KeyAuthenticationOutcome.Revoked => "This API key has been revoked.",
-                _ => "This API key is not valid.",
-            }), requestId);
+            return ChatErrorResult.For(AuthenticationError(auth), requestId);
         }
 
         var principal = auth.Principal!;
@@ -67,12 +62,13 @@ public sealed partial class CreditsChatRail(
         var holdId = http.Headers[RoutingHeaders.IdempotencyKey].ToString() is { Length: > 0 } idempotencyKey
             ? "idem_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{principal.AccountId}|{idempotencyKey}")))
             : "hold_" + requestId;
-        var hold = await holds.PlaceAsync(principal.AccountId, principal.KeyId, holdId, request.RequestHash, holdAmount, cancellationToken);
+        var hold = await holds.PlaceAsync(principal.AccountId, principal.KeyId, holdId, request.RequestHash, holdAmount, cancellationToken, principal.SpendCapMicroUsdc);
         if (hold.Outcome != HoldOutcome.Placed)
         {
             return ChatErrorResult.For(hold.Outcome switch
             {
                 HoldOutcome.InsufficientCredits => ChatError.InsufficientCredits(holdAmount, hold.AvailableMicroUsdc),
+                HoldOutcome.SpendCapReached => new ChatError(429, "rate_limit_error", "key_spend_cap_reached", "This API key has reached its spend cap."),
                 HoldOutcome.InProgress => ChatError.Conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still running."),
                 HoldOutcome.AlreadyPosted => ChatError.Conflict("idempotency_key_already_used", "A request with this Idempotency-Key completed already; it was not charged again."),
                 _ => new ChatError(422, "invalid_request_error", "idempotency_key_reused", "This Idempotency-Key was used with a different request body."),
@@ -89,13 +85,22 @@ public sealed partial class CreditsChatRail(
         return new ChatRelay(call!, request, model, requestId, estimator, options.Value.IdleTimeout, async used =>
         {
             // Billing must happen however the call ended, client gone or not.
-            var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None);
-            await usage.PublishAsync(new UsageEvent(
-                "credits_" + holdId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
-                used.Estimated, posted.ChargedMicroUsdc, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId), CancellationToken.None);
+            var eventId = "credits_" + holdId;
+            var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None, charged => new UsageEvent(
+                eventId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
+                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId));
+            await outbox.FlushAsync(principal.AccountId, eventId, CancellationToken.None);
             Log.Billed(logger, requestId, used.Offer.QualifiedId, posted.ChargedMicroUsdc, used.Estimated, used.End);
         });
     }
+
+    private static ChatError AuthenticationError(KeyAuthentication auth) => auth.Outcome switch
+    {
+        KeyAuthenticationOutcome.RateLimited => ChatError.RateLimited("This API key's requests-per-minute limit is reached.", auth.RetryAfter),
+        KeyAuthenticationOutcome.Missing => ChatError.Unauthorized("Send your API key as 'Authorization: Bearer bs_live_…'."),
+        KeyAuthenticationOutcome.Revoked => ChatError.Unauthorized("This API key has been revoked."),
+        _ => ChatError.Unauthorized("This API key is not valid."),
+    };
 
     private static partial class Log
     {

@@ -47,6 +47,8 @@ public static class RoutingServiceCollectionExtensions
         services.TryAddSingleton<AdminAuthorizer>();
         services.TryAddSingleton<CreditHolds>();
         services.TryAddSingleton<UsageEventPublisher>();
+        services.TryAddSingleton<UsageOutbox>();
+        services.TryAddSingleton<KeyRateLimiter>();
         services.TryAddTransient<CreditsChatRail>();
         return services;
     }

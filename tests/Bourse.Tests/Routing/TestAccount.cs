@@ -10,10 +10,10 @@ internal sealed record TestAccount(string AccountId, string ApiKey, string KeyId
 {
     private static readonly HttpClient Http = new();
 
-    public static async Task<TestAccount> CreateAsync(long depositMicroUsdc = 10_000_000)
+    public static async Task<TestAccount> CreateAsync(long depositMicroUsdc = 10_000_000, int? rpmLimit = null, long? spendCapMicroUsdc = null)
     {
         var accountId = "test-" + Guid.NewGuid().ToString("N")[..12];
-        using var create = Admin(HttpMethod.Post, $"admin/accounts/{accountId}/keys", new { name = "test" });
+        using var create = Admin(HttpMethod.Post, $"admin/accounts/{accountId}/keys", new { name = "test", rpmLimit, spendCapMicroUsdc });
         using var created = await Http.SendAsync(create);
         created.EnsureSuccessStatusCode();
         var key = await created.Content.ReadFromJsonAsync<JsonElement>();

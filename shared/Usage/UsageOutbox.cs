@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Bourse.Json;
+using Bourse.Storage;
+
+namespace Bourse.Usage;
+
+/// <summary>
+/// Usage events written in the same transaction as the charge they describe (rows <c>outbox|&lt;event id&gt;</c>
+/// in the account's credit partition), then sent to the settlement queue and deleted. A crash between
+/// the charge and the send leaves the row, which <see cref="ResendStaleAsync"/> sends later; settlement
+/// posts each event id once, so a second send is harmless.
+/// </summary>
+public sealed class UsageOutbox(TableServiceClient tables, UsageEventPublisher publisher, TimeProvider time)
+{
+    private const string Prefix = "outbox|";
+    private readonly TableClient _table = tables.GetTableClient(TableNames.CreditAccounts);
+
+    public static TableEntity Row(string accountId, UsageEvent usage, DateTimeOffset now) => new(accountId, Prefix + usage.EventId)
+    {
+        ["Event"] = JsonSerializer.Serialize(usage, BourseJsonContext.Default.UsageEvent),
+        ["WrittenAt"] = now,
+    };
+
+    /// <summary>Sends one account's pending event now (right after its charge committed).</summary>
+    public async Task FlushAsync(string accountId, string eventId, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, Prefix + eventId, cancellationToken: cancellationToken);
+        if (row.HasValue)
+        {
+            await SendAsync(row.Value!, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends events left behind (older than <paramref name="age"/>); returns how many.</summary>
+    public async Task<int> ResendStaleAsync(TimeSpan age, CancellationToken cancellationToken)
+    {
+        await _table.CreateIfNotExistsAsync(cancellationToken);
+        var before = time.GetUtcNow() - age;
+        var sent = 0;
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {Prefix} and RowKey lt {"outbox}"} and WrittenAt lt {before}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await SendAsync(row, cancellationToken);
+            sent++;
+        }
+
+        return sent;
+    }
+
+    private async Task SendAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        var usage = JsonSerializer.Deserialize(row.GetString("Event"), BourseJsonContext.Default.UsageEvent)!;
+        await publisher.PublishAsync(usage, cancellationToken);
+        try
+        {
+            await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Sent concurrently by the other path; settlement dedupes by event id.
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Bourse.Accounts;
+using Bourse.Storage;
+using Bourse.Tests.Infrastructure;
+using Bourse.Usage;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bourse.Tests.Routing;
+
+/// <summary>The credit ledger and usage outbox on Azurite, and key limits through the API.</summary>
+public sealed class CreditsLedgerTests
+{
+    private static readonly HttpClient Http = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly TableServiceClient _tables = new(LocalStack.Instance.Storage);
+
+    [Fact]
+    public async Task PlaceAsync_TwoHundredParallelHolds_NeverReserveMoreThanDeposited()
+    {
+        var holds = Holds();
+        var account = Account();
+        await holds.DepositAsync(account, "d1", 30_000, CancellationToken.None);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            holds.PlaceAsync(account, "k", $"h{i}", "hash", 100 + (i % 7 * 50), CancellationToken.None)));
+        var placed = Enumerable.Range(0, 200).Where(i => results[i].Outcome == HoldOutcome.Placed).Sum(i => 100 + (i % 7 * 50));
+        var balance = await holds.GetBalanceAsync(account, CancellationToken.None);
+
+        Assert.InRange(placed, 29_000, 30_000);
+        Assert.Equal(placed, balance.Pending);
+        Assert.Contains(results, r => r.Outcome == HoldOutcome.InsufficientCredits);
+    }
+
+    [Fact]
+    public async Task PostAsync_ActualAboveWhatIsLeft_ChargesAtMostTheDeposits()
+    {
+        var holds = Holds();
+        var account = Account();
+        await holds.DepositAsync(account, "d1", 1_000, CancellationToken.None);
+        await holds.PlaceAsync(account, "k", "h1", "x", 600, CancellationToken.None);
+        await holds.PlaceAsync(account, "k", "h2", "y", 400, CancellationToken.None);
+
+        var first = await holds.PostAsync(account, "h1", 900, CancellationToken.None);
+        var second = await holds.PostAsync(account, "h2", 900, CancellationToken.None);
+        var again = await holds.PostAsync(account, "h1", 5, CancellationToken.None);
+        var balance = await holds.GetBalanceAsync(account, CancellationToken.None);
+
+        Assert.Equal(600 + 0, first.ChargedMicroUsdc); // 900 wanted; only its own 600 + 0 free credits were there
+        Assert.Equal(400, second.ChargedMicroUsdc);
+        Assert.True(again.AlreadyPosted);
+        Assert.Equal(new CreditBalance(1_000, 0, 1_000), balance);
+    }
+
+    [Fact]
+    public async Task DepositAsync_SameDepositIdTwice_CountsOnce()
+    {
+        var holds = Holds();
+        var account = Account();
+
+        await holds.DepositAsync(account, "same", 700, CancellationToken.None);
+        await holds.DepositAsync(account, "same", 700, CancellationToken.None);
+
+        Assert.Equal(700, (await holds.GetBalanceAsync(account, CancellationToken.None)).Deposited);
+    }
+
+    [Fact]
+    public async Task ExpireAsync_PendingHoldPastItsLifetime_IsReleased()
+    {
+        var holds = Holds();
+        var account = Account();
+        await holds.DepositAsync(account, "d1", 1_000, CancellationToken.None);
+        await holds.PlaceAsync(account, "k", "orphan", "x", 800, CancellationToken.None);
+
+        _time.Advance(TimeSpan.FromMinutes(16));
+        await holds.ExpireAsync(CancellationToken.None);
+
+        Assert.Equal(new CreditBalance(1_000, 0, 0), await holds.GetBalanceAsync(account, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Outbox_CrashAfterTheChargeBeforeTheSend_ResendDeliversTheEventOnce()
+    {
+        var holds = Holds();
+        var account = Account();
+        var queues = new QueueServiceClient(LocalStack.Instance.Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var outbox = new UsageOutbox(_tables, new UsageEventPublisher(queues), _time);
+        await holds.DepositAsync(account, "d1", 1_000, CancellationToken.None);
+        await holds.PlaceAsync(account, "k", "h1", "x", 500, CancellationToken.None);
+        var eventId = "evt_" + Guid.NewGuid().ToString("N");
+
+        // The charge and its event commit together; the process "dies" before FlushAsync.
+        await holds.PostAsync(account, "h1", 321, CancellationToken.None, charged => new UsageEvent(
+            eventId, UsageEvent.CreditsRail, "m", "p/m", 10, 20, false, charged, "req", _time.GetUtcNow(), account));
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await outbox.ResendStaleAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        await outbox.ResendStaleAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        var delivered = new List<string>();
+        var queue = queues.GetQueueClient(QueueNames.Settlement);
+        foreach (var message in (await queue.PeekMessagesAsync(32)).Value)
+        {
+            delivered.Add(message.Body.ToString());
+        }
+
+        var ours = Assert.Single(delivered, d => d.Contains(eventId, StringComparison.Ordinal));
+        Assert.Contains("\"costMicroUsdc\":321", ours, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Key_RequestsPerMinuteLimit_429WithRetryAfter()
+    {
+        var account = await TestAccount.CreateAsync(rpmLimit: 2);
+
+        var statuses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add(await SendAsync(account));
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses.Select(s => s.StatusCode));
+        Assert.NotNull(statuses[2].Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Key_SpendCapReached_429BeforeAnyUpstreamCall()
+    {
+        var account = await TestAccount.CreateAsync(spendCapMicroUsdc: 50);
+
+        using var response = await SendAsync(account);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Contains("key_spend_cap_reached", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiKey_IsStoredAsAKeyedHashNeverInClear()
+    {
+        var account = await TestAccount.CreateAsync(depositMicroUsdc: 0);
+        var table = _tables.GetTableClient(TableNames.ApiKeys);
+
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        Assert.Contains(rows, r => r.PartitionKey == account.AccountId);
+        Assert.DoesNotContain(rows, r => ((IDictionary<string, object>)r).Values.Any(v => v?.ToString()?.Contains(account.ApiKey[8..], StringComparison.Ordinal) == true) || r.RowKey.Contains(account.ApiKey[8..], StringComparison.Ordinal));
+    }
+
+    private CreditHolds Holds() => new(_tables, Options.Create(new AccountsOptions { KeyPepper = new string('p', 32), HoldLifetime = TimeSpan.FromMinutes(15) }), _time);
+
+    private static string Account() => "ledger-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static async Task<HttpResponseMessage> SendAsync(TestAccount account)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{LocalStack.Instance.Api}/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"deepseek-chat","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
+        var response = await Http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+}
