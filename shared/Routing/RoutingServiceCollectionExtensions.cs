@@ -50,6 +50,7 @@ public static class RoutingServiceCollectionExtensions
         services.TryAddSingleton<UsageOutbox>();
         services.TryAddSingleton<KeyRateLimiter>();
         services.TryAddTransient<CreditsChatRail>();
+        services.TryAddTransient<X402ChatRail>();
         return services;
     }
 }

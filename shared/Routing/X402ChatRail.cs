@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using Bourse.Catalog;
+using Bourse.Payments.X402;
+using Bourse.Usage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bourse.Routing;
+
+/// <summary>
+/// Rail 2: <c>POST /api/x402/v1/chat/completions</c>, paid per call in USDC, no account. Without a
+/// payment it answers 402 with a quote for this very request (a default quote when the body cannot be
+/// priced). With one: verify → route until the first token (failover as on rail 1; upstream failure
+/// releases the payment, nothing is charged) → settle → headers and stream → usage event.
+/// </summary>
+public sealed partial class X402ChatRail(
+    X402Rail rail,
+    ModelCatalog catalog,
+    ChatRouter router,
+    TokenEstimator estimator,
+    UsageEventPublisher usage,
+    IOptions<RoutingOptions> options,
+    TimeProvider time,
+    ILogger<X402ChatRail> logger)
+{
+    public async Task<IResult> CompleteAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        var requestId = "req_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
+        string? paymentSignature = http.Headers[X402Headers.PaymentSignature];
+        string? xPayment = http.Headers[X402Headers.XPayment];
+        var paid = !string.IsNullOrEmpty(paymentSignature) || !string.IsNullOrEmpty(xPayment);
+
+        using var body = new MemoryStream();
+        await http.Body.CopyToAsync(body, cancellationToken);
+        var (request, invalid) = ChatRequestParser.Parse(body.GetBuffer().AsSpan(0, (int)body.Length));
+        var model = catalog.Find(request?.Model);
+        if (request is null || model is null)
+        {
+            // An unpriceable body (the pay.sh probe sends {}) still gets terms; a paid one is refused, uncharged.
+            return paid
+                ? ChatErrorResult.For(invalid ?? ChatError.UnknownModel(request?.Model), requestId)
+                : X402HttpResults.For(await rail.AdmitAsync(new X402Quote(rail.ResourceUrl(http), request?.Model, null), null, null, cancellationToken));
+        }
+
+        var promptTokens = estimator.CountPrompt(request.Body);
+        var outputCap = Pricing.OutputCap(request, model);
+        var candidates = router.Candidates(model, promptTokens, outputCap, request.Choices);
+        if (candidates.Count == 0)
+        {
+            return ChatErrorResult.For(ChatError.NothingRoutable(model.Id), requestId);
+        }
+
+        var price = candidates.Max(o => Pricing.Hold(o, promptTokens, outputCap, request.Choices));
+        var admission = await rail.AdmitAsync(new X402Quote(rail.ResourceUrl(http), model.Id, price), paymentSignature, xPayment, cancellationToken);
+        if (!admission.IsAdmitted)
+        {
+            return X402HttpResults.For(admission);
+        }
+
+        var payment = admission.Payment!;
+        var (call, failed) = await router.StartAsync(request, model, candidates, cancellationToken);
+        if (failed is not null)
+        {
+            await rail.ReleaseAsync(payment, CancellationToken.None);
+            return ChatErrorResult.For(failed, requestId);
+        }
+
+        var settlement = await rail.SettleAsync(payment, CancellationToken.None);
+        if (!settlement.IsSettled)
+        {
+            call!.Dispose();
+            return X402HttpResults.For(settlement);
+        }
+
+        X402HttpResults.ApplySettled(http.HttpContext.Response, settlement);
+        return new ChatRelay(call!, request, model, requestId, estimator, options.Value.IdleTimeout, async used =>
+        {
+            await usage.PublishAsync(new UsageEvent(
+                "x402_" + payment.Id, UsageEvent.X402Rail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
+                used.Estimated, payment.Amount, requestId, time.GetUtcNow(),
+                Payer: payment.Payer, PaymentSignature: settlement.Response.Transaction, AmountPaidMicroUsdc: payment.Amount), CancellationToken.None);
+            Log.Served(logger, requestId, used.Offer.QualifiedId, payment.Amount, used.End);
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2200, LogLevel.Information, "{RequestId} paid {Amount} micro-USDC over x402, served by {Offer} ({End})")]
+        public static partial void Served(ILogger logger, string requestId, string offer, long amount, CompletionEnd end);
+    }
+}
