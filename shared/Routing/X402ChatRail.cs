@@ -27,6 +27,8 @@ public sealed partial class X402ChatRail(
     public async Task<IResult> CompleteAsync(HttpRequest http, CancellationToken cancellationToken)
     {
         var requestId = "req_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
+        http.HttpContext.Response.Headers.AccessControlAllowOrigin = "*";
+        http.HttpContext.Response.Headers.AccessControlExposeHeaders = X402Headers.ExposedResponseHeaders;
         string? paymentSignature = http.Headers[X402Headers.PaymentSignature];
         string? xPayment = http.Headers[X402Headers.XPayment];
         var paid = !string.IsNullOrEmpty(paymentSignature) || !string.IsNullOrEmpty(xPayment);

@@ -89,18 +89,73 @@ test('@x402/fetch 2.x streams after paying', async () => {
   assert.match(text, /data: \[DONE\]\n\n$/);
 });
 
-test('x402-fetch 1.x (v1, X-PAYMENT) pays and gets 200', async () => {
+async function v1Pay() {
   const signer = await createSigner('solana-devnet', getBase58Decoder().decode(Uint8Array.from(chain.payerKeypair)));
-  const pay = wrapFetchWithPaymentV1(fetch, signer, 100000n, undefined, { svmConfig: { rpcUrl: chain.rpc } });
+  return wrapFetchWithPaymentV1(fetch, signer, 100000n, undefined, { svmConfig: { rpcUrl: chain.rpc } });
+}
+
+for (const stream of [false, true]) {
+  test(`x402-fetch 1.x (v1, X-PAYMENT) pays the exact v1 quote and gets 200 (stream: ${stream})`, async () => {
+    const quote = BigInt((await (await fetch(url, chat({ stream }))).json()).accepts[0].maxAmountRequired);
+    const before = await balance(model.vaultUsdcAccount);
+
+    const res = await (await v1Pay())(url, chat({ stream }));
+
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    assert.match(text, stream ? /data: \[DONE\]/ : /"chat.completion"/);
+    const settled = JSON.parse(Buffer.from(res.headers.get('x-payment-response'), 'base64').toString());
+    assert.equal(settled.success, true);
+    assert.equal(await balance(model.vaultUsdcAccount) - before, quote);
+  });
+}
+
+/** A real v2 payment header for this body's quote, made by the real client but never sent to Bourse. */
+async function signedButUnsent(body) {
+  let header;
+  const capture = async (input, init) => {
+    const request = new Request(input, init);
+    header = request.headers.get('payment-signature');
+    return header ? new Response('{}', { status: 599 }) : fetch(request);
+  };
+  await wrapFetchWithPayment(capture, await v2Client())(url, body);
+  assert.ok(header, 'the client signed a payment');
+  return header;
+}
+
+test('a payment made for another model\'s quote is refused and moves no money', async () => {
+  const other = chain.models.find((m) => m.id !== model.id);
+  const header = await signedButUnsent(chat());
+  const before = [await balance(model.vaultUsdcAccount), await balance(other.vaultUsdcAccount)];
+
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'payment-signature': header }, body: JSON.stringify({ model: other.id, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }) });
+
+  assert.equal(res.status, 402);
+  assert.ok(JSON.parse(Buffer.from(res.headers.get('payment-required'), 'base64').toString()).error);
+  assert.deepEqual([await balance(model.vaultUsdcAccount), await balance(other.vaultUsdcAccount)], before);
+});
+
+test('a tampered transaction is refused and moves no money', async () => {
+  const payload = JSON.parse(Buffer.from(await signedButUnsent(chat()), 'base64').toString());
+  const tx = Buffer.from(payload.payload.transaction, 'base64');
+  tx[tx.length - 20] ^= 0xff; // inside the message: the payer's signature no longer verifies
+  payload.payload.transaction = tx.toString('base64');
   const before = await balance(model.vaultUsdcAccount);
 
-  const res = await pay(url, chat());
+  const res = await fetch(url, { ...chat(), headers: { 'content-type': 'application/json', 'payment-signature': Buffer.from(JSON.stringify(payload)).toString('base64') } });
 
-  assert.equal(res.status, 200, await res.clone().text());
-  const settled = JSON.parse(Buffer.from(res.headers.get('x-payment-response'), 'base64').toString());
-  assert.equal(settled.success, true);
-  assert.ok(await balance(model.vaultUsdcAccount) > before);
+  assert.equal(res.status, 402);
+  assert.equal(await balance(model.vaultUsdcAccount), before);
 });
+
+for (const [name, value] of [['PAYMENT-SIGNATURE', 'not base64!'], ['PAYMENT-SIGNATURE', Buffer.from('{"x402Version":2}').toString('base64')], ['X-PAYMENT', Buffer.from('[]').toString('base64')]]) {
+  test(`a malformed ${name} header is answered 402 with a reason`, async () => {
+    const res = await fetch(url, { ...chat(), headers: { 'content-type': 'application/json', [name]: value } });
+    assert.equal(res.status, 402);
+    const reason = JSON.parse(Buffer.from(res.headers.get('payment-required'), 'base64').toString()).error;
+    assert.ok(reason && reason !== 'Payment required', `reason: ${reason}`);
+  });
+}
 
 test('replaying a settled payment is refused and moves no money', async () => {
   assert.ok(paidV2Header, 'the v2 test paid first');
