@@ -71,6 +71,38 @@ public sealed class ChatCompletionsHttpTests
     }
 
     [Fact]
+    public async Task Stream_ClientDisconnectsMidStream_WhatWasProducedIsBilledAndTheHoldReleased()
+    {
+        var account = await TestAccount.CreateAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{LocalStack.Instance.Api}/v1/chat/completions")
+        {
+            Content = new StringContent(Body("moonshot-v1-32k", "[[sim:slow]] " + string.Join(' ', Enumerable.Repeat("word", 150)), stream: true, maxTokens: 200), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
+
+        using (var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+        } // the client goes away after the first event
+
+        JsonElement credits = default;
+        for (var i = 0; i < 100; i++)
+        {
+            credits = await account.CreditsAsync();
+            if (credits.GetProperty("pending").GetInt64() == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, credits.GetProperty("pending").GetInt64());
+        Assert.True(credits.GetProperty("posted").GetInt64() > 0, "the prompt and what was produced are billed");
+    }
+
+    [Fact]
     public async Task Stream_ClientDidNotAskForUsage_UsageChunkIsStripped()
     {
         var account = await TestAccount.CreateAsync();
