@@ -15,6 +15,7 @@ public static class FunctionsApp
         services.AddSolanaRpc();
         services.AddX402();
         services.AddBourseRouting(configuration);
+        services.AddBourseSettlement();
         return services;
     }
 }

@@ -78,6 +78,7 @@ var tableNames = [
   'X402Payments'
   'ApiKeys'
   'CreditAccounts'
+  'Settlements'
 ]
 
 var names = {

@@ -11,4 +11,7 @@ public static class TableNames
 
     /// <summary>Prepaid credit accounts: balance, deposits and holds, one partition per account.</summary>
     public const string CreditAccounts = "CreditAccounts";
+
+    /// <summary>The settlement ledger: one row per usage event, partitioned by UTC day and model.</summary>
+    public const string Settlements = "Settlements";
 }

@@ -1,0 +1,13 @@
+using Bourse.Settlement;
+using Bourse.Storage;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bourse.Functions.Settlement;
+
+/// <summary>Posts each usage event from both rails to the settlement ledger, once.</summary>
+public sealed class SettleUsageFunction(UsageSettlement settlement)
+{
+    [Function("SettleUsage")]
+    public Task Run([QueueTrigger(QueueNames.Settlement)] string message, CancellationToken cancellationToken) =>
+        settlement.SettleAsync(message, cancellationToken);
+}

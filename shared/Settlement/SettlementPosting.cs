@@ -1,0 +1,36 @@
+using Bourse.Usage;
+
+namespace Bourse.Settlement;
+
+/// <summary>
+/// One usage event as the ledger records it: the split of its gross charge and the legs that move it.
+/// Ledger accounts: <c>customer:&lt;account&gt;</c> (prepaid credits), <c>clearing</c> (nets to zero per
+/// call), <c>provider:&lt;name&gt;</c>, <c>protocol</c>, <c>creator-payable:&lt;model&gt;</c> (owed by the
+/// treasury to the model's vault, swept on chain), <c>vault:&lt;model&gt;</c> and <c>treasury</c> (USDC that
+/// x402 payments brought in on chain). An x402 payment into a vault leaves that vault owing the
+/// provider and protocol shares back to the treasury: the negative balance of <c>vault:&lt;model&gt;</c>.
+/// </summary>
+public sealed record SettlementPosting(UsageEvent Event, FeeSplit Split, int CreatorFeeBps, int ProtocolFeeBps, IReadOnlyList<LedgerLeg> Legs)
+{
+    public const string Clearing = "clearing";
+    public const string Protocol = "protocol";
+    public const string Treasury = "treasury";
+
+    public static SettlementPosting For(UsageEvent usage, int creatorFeeBps, int protocolFeeBps, bool paidIntoVault)
+    {
+        var gross = usage.Rail == UsageEvent.X402Rail ? usage.AmountPaidMicroUsdc ?? usage.CostMicroUsdc : usage.CostMicroUsdc;
+        var split = FeeSplit.Of(gross, creatorFeeBps, protocolFeeBps);
+        var provider = "provider:" + usage.Offer.Split('/')[0];
+        var source = usage.Rail == UsageEvent.X402Rail
+            ? (paidIntoVault ? "vault:" + usage.Model : Treasury)
+            : "customer:" + usage.AccountId;
+        var creator = usage.Rail == UsageEvent.X402Rail && paidIntoVault ? "vault:" + usage.Model : "creator-payable:" + usage.Model;
+        return new SettlementPosting(usage, split, creatorFeeBps, protocolFeeBps,
+        [
+            new LedgerLeg(source, Clearing, split.Gross),
+            new LedgerLeg(Clearing, provider, split.ProviderPayout),
+            new LedgerLeg(Clearing, creator, split.CreatorFee),
+            new LedgerLeg(Clearing, Protocol, split.ProtocolFee),
+        ]);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Bourse.Settlement;
+using Bourse.Storage;
+using Bourse.Tests.Infrastructure;
+using Bourse.Tests.Routing;
+using Bourse.Usage;
+
+namespace Bourse.Tests.Settlement;
+
+/// <summary>The settlement ledger on Azurite, and the queue-triggered consumer on the running stack.</summary>
+public sealed class SettlementLedgerTests
+{
+    private static readonly DateTimeOffset Day = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+    private readonly SettlementLedger _ledger = new(new TableServiceClient(LocalStack.Instance.Storage));
+
+    [Fact]
+    public async Task Post_ThousandsOfRandomEvents_BalancesToZeroSplitsExactAggregatesEqualPostings()
+    {
+        var random = new Random(4242);
+        var models = Enumerable.Range(0, 4).Select(i => $"prop-{Guid.NewGuid():N}/m{i}").ToArray();
+        var postings = Enumerable.Range(0, 3_000).Select(i => RandomPosting(random, models, i)).ToList();
+
+        var posted = 0;
+        foreach (var batch in postings.Chunk(random.Next(50, 400)))
+        {
+            posted += await _ledger.PostAsync(batch, CancellationToken.None);
+        }
+
+        Assert.Equal(postings.Count, posted);
+        var balances = new Dictionary<string, long>();
+        foreach (var posting in postings)
+        {
+            var split = posting.Split;
+            Assert.Equal(split.Gross, split.ProviderPayout + split.CreatorFee + split.ProtocolFee);
+            Assert.Equal(split.Gross * posting.CreatorFeeBps / 10_000, split.CreatorFee);
+            Assert.Equal(0, posting.Legs.Where(l => l.Credit == SettlementPosting.Clearing).Sum(l => l.Amount) - posting.Legs.Where(l => l.Debit == SettlementPosting.Clearing).Sum(l => l.Amount));
+            foreach (var leg in posting.Legs)
+            {
+                balances[leg.Debit] = balances.GetValueOrDefault(leg.Debit) - leg.Amount;
+                balances[leg.Credit] = balances.GetValueOrDefault(leg.Credit) + leg.Amount;
+            }
+        }
+
+        Assert.Equal(0, balances.Values.Sum());
+        Assert.Equal(0, balances[SettlementPosting.Clearing]);
+        foreach (var model in models)
+        {
+            var ours = postings.Where(p => p.Event.Model == model).ToList();
+            var aggregate = await _ledger.AggregateAsync(model, DateOnly.FromDateTime(Day.UtcDateTime), CancellationToken.None);
+            Assert.Equal(
+                (ours.Count, ours.Sum(p => (long)p.Event.PromptTokens), ours.Sum(p => (long)p.Event.CompletionTokens), ours.Sum(p => p.Split.Gross), ours.Sum(p => p.Split.CreatorFee), ours.Sum(p => p.Split.ProtocolFee)),
+                ((int)aggregate.Requests, aggregate.PromptTokens, aggregate.CompletionTokens, aggregate.Gross, aggregate.CreatorFee, aggregate.ProtocolFee));
+        }
+    }
+
+    [Fact]
+    public async Task Post_DuplicateDeliveryAndACrashedBatchRetried_EachEventPostsOnce()
+    {
+        var random = new Random(7);
+        var models = new[] { $"dup-{Guid.NewGuid():N}" };
+        var postings = Enumerable.Range(0, 250).Select(i => RandomPosting(random, models, i)).ToList();
+
+        var first = await _ledger.PostAsync(postings.Take(130).ToList(), CancellationToken.None); // then the process "crashed"
+        var retried = await _ledger.PostAsync(postings, CancellationToken.None);
+        var again = await _ledger.PostAsync(postings, CancellationToken.None);
+        var aggregate = await _ledger.AggregateAsync(models[0], DateOnly.FromDateTime(Day.UtcDateTime), CancellationToken.None);
+
+        Assert.Equal((130, 120, 0), (first, retried, again));
+        Assert.Equal(250, aggregate.Requests);
+        Assert.Equal(postings.Sum(p => p.Split.Gross), aggregate.Gross);
+    }
+
+    [Fact]
+    public async Task SettleUsageFunction_ACallOnTheStack_IsPostedWithItsSplit()
+    {
+        var account = await TestAccount.CreateAsync();
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{LocalStack.Instance.Api}/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"deepseek-chat","messages":[{"role":"user","content":"settle me"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
+        using var response = await http.SendAsync(request);
+        var requestId = response.Headers.GetValues("X-Request-Id").Single();
+        var table = new TableServiceClient(LocalStack.Instance.Storage).GetTableClient(TableNames.Settlements);
+
+        TableEntity? row = null;
+        for (var i = 0; i < 100 && row is null; i++)
+        {
+            await Task.Delay(100);
+            await foreach (var found in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RequestId eq {requestId}")))
+            {
+                row = found;
+            }
+        }
+
+        Assert.NotNull(row);
+        Assert.Equal(account.AccountId, row.GetString("AccountId"));
+        Assert.Equal(250, row.GetInt32("CreatorFeeBps")); // deepseek-chat's listing
+        Assert.Equal(100, row.GetInt32("ProtocolFeeBps"));
+        Assert.Equal(row.GetInt64("Gross"), row.GetInt64("ProviderPayout") + row.GetInt64("CreatorFee") + row.GetInt64("ProtocolFee"));
+        Assert.Equal((await account.CreditsAsync()).GetProperty("posted").GetInt64(), row.GetInt64("Gross"));
+    }
+
+    [Fact]
+    public async Task SettleUsageFunction_MalformedEvent_GoesToThePoisonQueue()
+    {
+        var queues = new QueueServiceClient(LocalStack.Instance.Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var marker = "not-an-event-" + Guid.NewGuid();
+        await queues.GetQueueClient(QueueNames.Settlement).SendMessageAsync($$"""{"eventId":"{{marker}}","rail":"credits"}""");
+        var poison = queues.GetQueueClient(QueueNames.Settlement + "-poison");
+
+        var found = false;
+        for (var i = 0; i < 100 && !found; i++)
+        {
+            await Task.Delay(100);
+            if (await poison.ExistsAsync())
+            {
+                found = (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString().Contains(marker, StringComparison.Ordinal));
+            }
+        }
+
+        Assert.True(found, "the malformed event reached settlement-poison");
+    }
+
+    internal static SettlementPosting RandomPosting(Random random, string[] models, int i)
+    {
+        var x402 = random.Next(3) == 0;
+        var gross = random.Next(10) == 0 ? random.NextInt64(0, 10_000_000_000) : random.NextInt64(0, 200_000);
+        var usage = new UsageEvent(
+            $"evt-{Guid.NewGuid():N}", x402 ? UsageEvent.X402Rail : UsageEvent.CreditsRail, models[random.Next(models.Length)],
+            $"provider{random.Next(3)}/model", random.Next(0, 5_000), random.Next(0, 5_000), random.Next(5) == 0, gross, $"req-{i}",
+            Day.AddSeconds(random.Next(0, 86_399)),
+            AccountId: x402 ? null : $"acct-{random.Next(20)}",
+            AmountPaidMicroUsdc: x402 ? gross : null);
+        return SettlementPosting.For(usage, random.Next(0, 1_000), random.Next(0, 300), paidIntoVault: random.Next(2) == 0);
+    }
+}
