@@ -96,6 +96,9 @@ async function v1Pay() {
 
 for (const stream of [false, true]) {
   test(`x402-fetch 1.x (v1, X-PAYMENT) pays the exact v1 quote and gets 200 (stream: ${stream})`, async () => {
+    // x402@1 payments carry no memo or nonce: two identical ones under the same blockhash are the same
+    // transaction, and the second is rightly refused as a replay. Let the local chain move on a block.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const quote = BigInt((await (await fetch(url, chat({ stream }))).json()).accepts[0].maxAmountRequired);
     const before = await balance(model.vaultUsdcAccount);
 
