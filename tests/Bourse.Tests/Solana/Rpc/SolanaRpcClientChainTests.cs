@@ -48,9 +48,10 @@ public sealed class SolanaRpcClientChainTests
     [Fact]
     public async Task GetAccountInfo_DataSlice_ReturnsOnlyTheSlice()
     {
-        var account = (await CreateClient().GetAccountInfoAsync(Stack.ChainAddress("payerUsdcAccount"), new DataSlice(64, 8))).GetValueOrThrow().Value;
+        // The USDC mint's decimals and authority: bytes no other test changes.
+        var account = (await CreateClient().GetAccountInfoAsync(Stack.ChainAddress("usdcMint"), new DataSlice(44, 2))).GetValueOrThrow().Value;
 
-        Assert.Equal(1_000_000_000UL, BitConverter.ToUInt64(account!.Data));
+        Assert.Equal([6, 1], account!.Data);
     }
 
     [Fact]
@@ -95,7 +96,8 @@ public sealed class SolanaRpcClientChainTests
     public async Task Airdrop_ThenStatusAndHistory_AreVisible()
     {
         var rpc = CreateClient();
-        var payer = Stack.ChainAddress("payer");
+        using var fresh = Bourse.Solana.Keypair.Generate(); // an account no other test touches
+        var payer = fresh.PublicKey.ToString();
         var before = (await rpc.GetBalanceAsync(payer)).GetValueOrThrow().Value;
 
         var signature = (await rpc.RequestAirdropAsync(payer, 12_345)).GetValueOrThrow();
