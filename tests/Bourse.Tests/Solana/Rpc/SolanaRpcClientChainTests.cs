@@ -100,7 +100,7 @@ public sealed class SolanaRpcClientChainTests
         var payer = fresh.PublicKey.ToString();
         var before = (await rpc.GetBalanceAsync(payer)).GetValueOrThrow().Value;
 
-        var signature = (await rpc.RequestAirdropAsync(payer, 12_345)).GetValueOrThrow();
+        var signature = (await rpc.RequestAirdropAsync(payer, 1_000_012_345)).GetValueOrThrow();
         var statuses = (await rpc.GetSignatureStatusesAsync([signature], searchTransactionHistory: true)).GetValueOrThrow().Value;
         var after = (await rpc.GetBalanceAsync(payer)).GetValueOrThrow().Value;
         var history = (await rpc.GetSignaturesForAddressAsync(payer, limit: 5)).GetValueOrThrow();
@@ -108,7 +108,7 @@ public sealed class SolanaRpcClientChainTests
         var raw = (await rpc.GetTransactionAsync(signature, "base64")).GetValueOrThrow();
 
         Assert.False(statuses[0]!.Failed);
-        Assert.Equal(before + 12_345, after);
+        Assert.Equal(before + 1_000_012_345, after);
         Assert.Equal(signature, history[0].Signature);
         Assert.NotNull(json!.Meta);
         Assert.Null(json.RawTransaction);
