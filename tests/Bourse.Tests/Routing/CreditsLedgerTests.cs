@@ -71,12 +71,14 @@ public sealed class CreditsLedgerTests
     [Fact]
     public async Task ExpireAsync_PendingHoldPastItsLifetime_IsReleased()
     {
-        var holds = Holds();
+        // A one-minute lifetime and two minutes on the clock: holds of calls running elsewhere on the
+        // stack (fifteen-minute lifetimes) stay untouched.
+        var holds = Holds(TimeSpan.FromMinutes(1));
         var account = Account();
         await holds.DepositAsync(account, "d1", 1_000, CancellationToken.None);
         await holds.PlaceAsync(account, "k", "orphan", "x", 800, CancellationToken.None);
 
-        _time.Advance(TimeSpan.FromMinutes(16));
+        _time.Advance(TimeSpan.FromMinutes(2));
         await holds.ExpireAsync(CancellationToken.None);
 
         Assert.Equal(new CreditBalance(1_000, 0, 0), await holds.GetBalanceAsync(account, CancellationToken.None));
@@ -160,7 +162,8 @@ public sealed class CreditsLedgerTests
         Assert.DoesNotContain(rows, r => ((IDictionary<string, object>)r).Values.Any(v => v?.ToString()?.Contains(account.ApiKey[8..], StringComparison.Ordinal) == true) || r.RowKey.Contains(account.ApiKey[8..], StringComparison.Ordinal));
     }
 
-    private CreditHolds Holds() => new(_tables, Options.Create(new AccountsOptions { KeyPepper = new string('p', 32), HoldLifetime = TimeSpan.FromMinutes(15) }), _time);
+    private CreditHolds Holds(TimeSpan? lifetime = null) =>
+        new(_tables, Options.Create(new AccountsOptions { KeyPepper = new string('p', 32), HoldLifetime = lifetime ?? TimeSpan.FromMinutes(15) }), _time);
 
     private static string Account() => "ledger-" + Guid.NewGuid().ToString("N")[..12];
 
