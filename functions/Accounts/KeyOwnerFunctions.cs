@@ -1,13 +1,15 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Bourse.Accounts;
 using Bourse.Routing;
+using Bourse.Settlement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Bourse.Functions.Accounts;
 
 /// <summary>What a key's owner may do with their account: list and revoke keys, read their credits. OpenAI error envelope.</summary>
-public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits)
+public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, SettlementLedger ledger, TimeProvider time)
 {
     private static readonly IResult Unauthorized = ChatErrorResult.For(ChatError.Unauthorized("A valid API key is required."), string.Empty);
 
@@ -54,6 +56,37 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits)
 
         var balance = await credits.GetBalanceAsync(owner.AccountId, cancellationToken);
         return Results.Content(CreditsJson.Balance(balance).ToJsonString(), "application/json");
+    }
+
+    /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: settled usage by key and UTC day (the last 30 days by default).</summary>
+    [Function("Usage")]
+    public async Task<IResult> Usage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await OwnerAsync(request, cancellationToken) is not { } owner)
+        {
+            return Unauthorized;
+        }
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (!TryDay(request.Query["from"], today.AddDays(-29), out var from) || !TryDay(request.Query["to"], today, out var to) || to < from || to.DayNumber - from.DayNumber > 366)
+        {
+            return ChatErrorResult.For(ChatError.BadRequest("'from' and 'to' are UTC days (yyyy-MM-dd), from ≤ to, at most a year apart.", "from"), string.Empty);
+        }
+
+        var usage = await ledger.UsageAsync(owner.AccountId, from, to, cancellationToken);
+        var data = new JsonArray([.. usage.Select(u => (JsonNode)new JsonObject
+        {
+            ["day"] = u.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["key_id"] = u.KeyId, ["requests"] = u.Requests,
+            ["prompt_tokens"] = u.PromptTokens, ["completion_tokens"] = u.CompletionTokens, ["cost_micro_usdc"] = u.CostMicroUsdc,
+        })]);
+        return Results.Content(new JsonObject { ["object"] = "list", ["data"] = data }.ToJsonString(), "application/json");
+    }
+
+    private static bool TryDay(string? text, DateOnly fallback, out DateOnly day)
+    {
+        day = fallback;
+        return string.IsNullOrEmpty(text) || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
     }
 
     private async Task<ApiKeyPrincipal?> OwnerAsync(HttpRequest request, CancellationToken cancellationToken)

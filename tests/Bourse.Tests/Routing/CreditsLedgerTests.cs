@@ -106,6 +106,7 @@ public sealed class CreditsLedgerTests
         Assert.False(left.HasValue, "a sent event leaves the outbox, so it is not sent again");
         // The stack's settlement function consumes the queue: the event must reach the ledger, with the charge.
         var settlements = _tables.GetTableClient(TableNames.Settlements);
+        await settlements.CreateIfNotExistsAsync();
         Azure.Data.Tables.TableEntity? row = null;
         for (var i = 0; i < 100 && row is null; i++)
         {

@@ -86,6 +86,7 @@ public sealed class SettlementLedgerTests
         using var response = await http.SendAsync(request);
         var requestId = response.Headers.GetValues("X-Request-Id").Single();
         var table = new TableServiceClient(LocalStack.Instance.Storage).GetTableClient(TableNames.Settlements);
+        await table.CreateIfNotExistsAsync();
 
         TableEntity? row = null;
         for (var i = 0; i < 100 && row is null; i++)
@@ -103,6 +104,13 @@ public sealed class SettlementLedgerTests
         Assert.Equal(100, row.GetInt32("ProtocolFeeBps"));
         Assert.Equal(row.GetInt64("Gross"), row.GetInt64("ProviderPayout") + row.GetInt64("CreatorFee") + row.GetInt64("ProtocolFee"));
         Assert.Equal((await account.CreditsAsync()).GetProperty("posted").GetInt64(), row.GetInt64("Gross"));
+
+        using var usageRequest = new HttpRequestMessage(HttpMethod.Get, $"{LocalStack.Instance.Api}/v1/usage");
+        usageRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
+        using var usageResponse = await http.SendAsync(usageRequest);
+        var usage = System.Text.Json.JsonDocument.Parse(await usageResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        var day = Assert.Single(usage.EnumerateArray());
+        Assert.Equal((1, account.KeyId, row.GetInt64("Gross")), (day.GetProperty("requests").GetInt32(), day.GetProperty("key_id").GetString(), day.GetProperty("cost_micro_usdc").GetInt64()));
     }
 
     [Fact]
