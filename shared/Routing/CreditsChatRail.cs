@@ -75,7 +75,19 @@ public sealed partial class CreditsChatRail(
             }, requestId);
         }
 
-        var (call, failed) = await router.StartAsync(request, model, candidates, cancellationToken);
+        RoutedCall? call;
+        ChatError? failed;
+        try
+        {
+            (call, failed) = await router.StartAsync(request, model, candidates, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left before the first token: nothing was produced, release the hold now.
+            await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None);
+            throw;
+        }
+
         if (failed is not null)
         {
             await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None);
