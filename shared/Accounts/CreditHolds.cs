@@ -62,18 +62,23 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         using var serial = await SerialAsync(accountId, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
-            if (await ReadHoldAsync(accountId, holdId, cancellationToken) is { } existing)
+            // Three point reads of one partition, in parallel: the hold (a retry?), the balance, the key's spend.
+            var holdRead = ReadHoldAsync(accountId, holdId, cancellationToken);
+            var balanceRead = ReadBalanceAsync(accountId, cancellationToken);
+            var spendRead = ReadKeySpendAsync(accountId, keyId, cancellationToken);
+            await Task.WhenAll(holdRead, balanceRead, spendRead);
+            var (balance, etag) = balanceRead.Result;
+            if (holdRead.Result is { } existing)
             {
-                return Existing(existing, requestHash, (await ReadBalanceAsync(accountId, cancellationToken)).Balance.Available);
+                return Existing(existing, requestHash, balance.Available);
             }
 
-            var (balance, etag) = await ReadBalanceAsync(accountId, cancellationToken);
             if (etag is null || balance.Available < amountMicroUsdc)
             {
                 return new HoldResult(HoldOutcome.InsufficientCredits, balance.Available);
             }
 
-            var (spent, keyEtag) = await ReadKeySpendAsync(accountId, keyId, cancellationToken);
+            var (spent, keyEtag) = spendRead.Result;
             if (keySpendCap is { } cap && spent.Pending + spent.Posted + amountMicroUsdc > cap)
             {
                 return new HoldResult(HoldOutcome.SpendCapReached, balance.Available);
@@ -128,15 +133,17 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         using var serial = await SerialAsync(accountId, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
-            var hold = await ReadHoldAsync(accountId, holdId, cancellationToken)
-                ?? throw new InvalidOperationException($"Hold {holdId} does not exist on {accountId}.");
+            var holdRead = ReadHoldAsync(accountId, holdId, cancellationToken);
+            var balanceRead = ReadBalanceAsync(accountId, cancellationToken);
+            await Task.WhenAll(holdRead, balanceRead);
+            var hold = holdRead.Result ?? throw new InvalidOperationException($"Hold {holdId} does not exist on {accountId}.");
             if (hold.GetString("State") != "pending")
             {
                 return new PostResult(hold.GetInt64("Charged") ?? 0, AlreadyPosted: true);
             }
 
             var amount = hold.GetInt64("Amount") ?? 0;
-            var (balance, etag) = await ReadBalanceAsync(accountId, cancellationToken);
+            var (balance, etag) = balanceRead.Result;
             var charge = Math.Min(actual, balance.Available + amount);
             var next = balance with { Pending = balance.Pending - amount, Posted = balance.Posted + charge };
             var finished = new TableEntity(accountId, hold.RowKey) { ["State"] = state, ["Charged"] = charge, ["FinishedAt"] = time.GetUtcNow() };
