@@ -84,21 +84,10 @@ public sealed partial class TransactionSender(SolanaRpcClient rpc, IOptions<Sola
     /// <summary>The transaction id: base58 of the fee payer's signature, the first after the compact-u16 count.</summary>
     public static string FirstSignature(ReadOnlySpan<byte> transaction)
     {
-        var offset = 0;
-        var count = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            var b = transaction[offset++];
-            count |= (b & 0x7f) << shift;
-            if ((b & 0x80) == 0)
-            {
-                break;
-            }
-        }
-
-        return count < 1 || transaction.Length < offset + 64
+        var count = ShortVec.Read(transaction, out var offset);
+        return count < 1 || transaction.Length < offset + Transaction.SignatureLength
             ? throw new ArgumentException("Not a signed transaction.", nameof(transaction))
-            : Base58.Bitcoin.Encode(transaction.Slice(offset, 64));
+            : Base58.Bitcoin.Encode(transaction.Slice(offset, Transaction.SignatureLength));
     }
 
     private static partial class Log
