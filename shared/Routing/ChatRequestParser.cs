@@ -9,6 +9,25 @@ public static class ChatRequestParser
 {
     public const int MaxBodyBytes = 4 * 1024 * 1024;
 
+    /// <summary>Reads and parses the request body, refusing more than <see cref="MaxBodyBytes"/> without buffering it all.</summary>
+    public static async Task<(ChatRequest? Request, ChatError? Error)> ReadAsync(Microsoft.AspNetCore.Http.HttpRequest http, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        var buffer = new byte[81_920];
+        int read;
+        while ((read = await http.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes)
+            {
+                return (null, ChatError.BadRequest($"The request body is larger than {MaxBodyBytes} bytes.", null));
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        return Parse(body.GetBuffer().AsSpan(0, (int)body.Length));
+    }
+
     public static (ChatRequest? Request, ChatError? Error) Parse(ReadOnlySpan<byte> body)
     {
         if (body.Length > MaxBodyBytes)

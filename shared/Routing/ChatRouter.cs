@@ -17,14 +17,25 @@ public sealed partial class ChatRouter(
     UpstreamClient upstream,
     OfferBreakers breakers,
     FreeQuota freeQuota,
+    TokenEstimator estimator,
     IOptions<RoutingOptions> options,
     ILogger<ChatRouter> logger)
 {
-    /// <summary>The routable offers of a model, cheapest first for this request (free tiers before paid ones).</summary>
-    public IReadOnlyList<ProviderOffer> Candidates(ModelListing model, long promptTokens, int outputCap, int choices) =>
-        [.. catalog.RoutableOffers(model)
-            .OrderBy(o => freeQuota.HasFreeRequest(o) ? 0 : 1)
-            .ThenBy(o => Pricing.Hold(o, promptTokens, outputCap, choices))];
+    /// <summary>
+    /// The routable offers of a model, cheapest first for this request (free tiers before paid ones), and
+    /// the most the call can cost: failover may land on any of them, so holds and quotes take the dearest.
+    /// </summary>
+    public ChatPlan Plan(ChatRequest request, ModelListing model)
+    {
+        var promptTokens = estimator.CountPrompt(request.Body);
+        var outputCap = Pricing.OutputCap(request, model);
+        var candidates = catalog.RoutableOffers(model)
+            .Select(o => (Offer: o, MaxCost: Pricing.Hold(o, promptTokens, outputCap, request.Choices)))
+            .OrderBy(o => freeQuota.HasFreeRequest(o.Offer) ? 0 : 1)
+            .ThenBy(o => o.MaxCost)
+            .ToList();
+        return new ChatPlan([.. candidates.Select(c => c.Offer)], candidates.Count == 0 ? 0 : candidates.Max(c => c.MaxCost));
+    }
 
     public async Task<(RoutedCall? Call, ChatError? Error)> StartAsync(
         ChatRequest request, ModelListing model, IReadOnlyList<ProviderOffer> candidates, CancellationToken cancellationToken)

@@ -35,9 +35,7 @@ public sealed partial class CreditsChatRail(
         }
 
         var principal = auth.Principal!;
-        using var body = new MemoryStream();
-        await http.Body.CopyToAsync(body, cancellationToken);
-        var (request, invalid) = ChatRequestParser.Parse(body.GetBuffer().AsSpan(0, (int)body.Length));
+        var (request, invalid) = await ChatRequestParser.ReadAsync(http, cancellationToken);
         if (invalid is not null)
         {
             return ChatErrorResult.For(invalid, requestId);
@@ -49,16 +47,13 @@ public sealed partial class CreditsChatRail(
             return ChatErrorResult.For(ChatError.UnknownModel(request.Model), requestId);
         }
 
-        var promptTokens = estimator.CountPrompt(request.Body);
-        var outputCap = Pricing.OutputCap(request, model);
-        var candidates = router.Candidates(model, promptTokens, outputCap, request.Choices);
-        if (candidates.Count == 0)
+        var plan = router.Plan(request, model);
+        if (plan.Candidates.Count == 0)
         {
             return ChatErrorResult.For(ChatError.NothingRoutable(model.Id), requestId);
         }
 
-        // Failover may land on any candidate: hold what the dearest of them could cost.
-        var holdAmount = candidates.Max(o => Pricing.Hold(o, promptTokens, outputCap, request.Choices));
+        var holdAmount = plan.MaxCostMicroUsdc;
         var holdId = http.Headers[RoutingHeaders.IdempotencyKey].ToString() is { Length: > 0 } idempotencyKey
             ? "idem_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{principal.AccountId}|{idempotencyKey}")))
             : "hold_" + requestId;
@@ -79,7 +74,7 @@ public sealed partial class CreditsChatRail(
         ChatError? failed;
         try
         {
-            (call, failed) = await router.StartAsync(request, model, candidates, cancellationToken);
+            (call, failed) = await router.StartAsync(request, model, plan.Candidates, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -33,9 +33,7 @@ public sealed partial class X402ChatRail(
         string? xPayment = http.Headers[X402Headers.XPayment];
         var paid = !string.IsNullOrEmpty(paymentSignature) || !string.IsNullOrEmpty(xPayment);
 
-        using var body = new MemoryStream();
-        await http.Body.CopyToAsync(body, cancellationToken);
-        var (request, invalid) = ChatRequestParser.Parse(body.GetBuffer().AsSpan(0, (int)body.Length));
+        var (request, invalid) = await ChatRequestParser.ReadAsync(http, cancellationToken);
         var model = catalog.Find(request?.Model);
         if (request is null || model is null)
         {
@@ -45,23 +43,20 @@ public sealed partial class X402ChatRail(
                 : X402HttpResults.For(await rail.AdmitAsync(new X402Quote(rail.ResourceUrl(http), request?.Model, null), null, null, cancellationToken));
         }
 
-        var promptTokens = estimator.CountPrompt(request.Body);
-        var outputCap = Pricing.OutputCap(request, model);
-        var candidates = router.Candidates(model, promptTokens, outputCap, request.Choices);
-        if (candidates.Count == 0)
+        var plan = router.Plan(request, model);
+        if (plan.Candidates.Count == 0)
         {
             return ChatErrorResult.For(ChatError.NothingRoutable(model.Id), requestId);
         }
 
-        var price = candidates.Max(o => Pricing.Hold(o, promptTokens, outputCap, request.Choices));
-        var admission = await rail.AdmitAsync(new X402Quote(rail.ResourceUrl(http), model.Id, price), paymentSignature, xPayment, cancellationToken);
+        var admission = await rail.AdmitAsync(new X402Quote(rail.ResourceUrl(http), model.Id, plan.MaxCostMicroUsdc), paymentSignature, xPayment, cancellationToken);
         if (!admission.IsAdmitted)
         {
             return X402HttpResults.For(admission);
         }
 
         var payment = admission.Payment!;
-        var (call, failed) = await router.StartAsync(request, model, candidates, cancellationToken);
+        var (call, failed) = await router.StartAsync(request, model, plan.Candidates, cancellationToken);
         if (failed is not null)
         {
             await rail.ReleaseAsync(payment, CancellationToken.None);
