@@ -79,6 +79,7 @@ var tableNames = [
   'ApiKeys'
   'CreditAccounts'
   'Settlements'
+  'VaultPayables'
 ]
 
 var names = {

@@ -5,11 +5,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class SettlementServiceCollectionExtensions
 {
-    /// <summary>The settlement ledger and the usage-event consumer (section <c>Settlement</c>). Needs the catalog.</summary>
+    /// <summary>The settlement ledger and the usage-event consumer (section <c>Settlement</c>), vault payables and their sweeps (section <c>Treasury</c>). Needs the catalog, Solana RPC and x402 options.</summary>
     public static IServiceCollection AddBourseSettlement(this IServiceCollection services)
     {
         services.AddOptions<SettlementOptions>().BindConfiguration(SettlementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TreasuryOptions>().BindConfiguration(TreasuryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<SettlementLedger>();
+        services.TryAddSingleton<VaultPayables>();
+        services.TryAddSingleton<CreatorFeeSweeper>();
         services.TryAddSingleton<UsageSettlement>();
         return services;
     }

@@ -16,6 +16,7 @@ namespace Bourse.Settlement;
 /// </summary>
 public sealed partial class UsageSettlement(
     SettlementLedger ledger,
+    VaultPayables payables,
     ModelCatalog catalog,
     IOptions<SettlementOptions> options,
     QueueServiceClient queues,
@@ -35,7 +36,10 @@ public sealed partial class UsageSettlement(
             return;
         }
 
-        var posted = await ledger.PostAsync([Posting(usage)], cancellationToken);
+        // Both writes are insert-once and the message is deleted only after both: a redelivery completes whichever a crash cut.
+        var posting = Posting(usage);
+        var posted = await ledger.PostAsync([posting], cancellationToken);
+        await payables.AccrueAsync([posting], cancellationToken);
         if (posted == 0)
         {
             Log.Duplicate(logger, usage.EventId);

@@ -14,4 +14,7 @@ public static class TableNames
 
     /// <summary>The settlement ledger: one row per usage event, partitioned by UTC day and model.</summary>
     public const string Settlements = "Settlements";
+
+    /// <summary>What the treasury and each model's revenue vault owe each other, and the sweeps that pay it, one partition per model.</summary>
+    public const string VaultPayables = "VaultPayables";
 }

@@ -31,13 +31,27 @@ internal sealed record TestAccount(string AccountId, string ApiKey, string KeyId
         (await Http.SendAsync(deposit)).EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// The account's credits once no hold is pending (or after 10 s): a streamed call is captured just
+    /// after its last byte, so a client that read [DONE] can look a moment before the server settled.
+    /// </summary>
     public async Task<JsonElement> CreditsAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{LocalStack.Instance.Api}/v1/credits");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
-        using var response = await Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{LocalStack.Instance.Api}/v1/credits");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            using var response = await Http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            var credits = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (credits.GetProperty("pending").GetInt64() == 0 || DateTimeOffset.UtcNow > deadline)
+            {
+                return credits;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static HttpRequestMessage Admin(HttpMethod method, string path, object body)

@@ -1,0 +1,14 @@
+namespace Bourse.Settlement;
+
+/// <summary>
+/// What the treasury and one model's revenue vault owe each other, in micro-USDC, as running totals.
+/// <see cref="OwedToVault"/>: creator fees of calls paid to the treasury (credits, or x402 for a model
+/// without a vault). <see cref="Swept"/>: what sweeps moved or are moving on chain.
+/// <see cref="OwedToTreasury"/>: the provider and protocol shares of x402 payments that landed in the
+/// vault, which the buyback collects.
+/// </summary>
+public sealed record VaultBalance(string Model, long OwedToVault, long Swept, long OwedToTreasury, int Sweeps)
+{
+    /// <summary>Creator fees not swept yet.</summary>
+    public long Payable => OwedToVault - Swept;
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Bourse.Storage;
+
+namespace Bourse.Settlement;
+
+/// <summary>
+/// The running balance between the treasury and each model's vault (table
+/// <see cref="TableNames.VaultPayables"/>, one partition per model): a row per settled event that
+/// moved it (insert-once, so a redelivered event counts once), the <c>balance</c> row they add to in the
+/// same entity-group transaction, and the sweeps that pay it out. Concurrent writers meet on the
+/// balance row's ETag and retry.
+/// </summary>
+public sealed class VaultPayables(TableServiceClient tables)
+{
+    private const string BalanceRow = "balance";
+    private const int MaxEventsPerBatch = 99; // + the balance row = the 100 an entity-group transaction allows
+
+    private readonly TableClient _table = tables.GetTableClient(TableNames.VaultPayables);
+    private volatile bool _created;
+
+    /// <summary>Adds what each posting moves between the treasury and a vault; returns how many postings counted for the first time.</summary>
+    public async Task<int> AccrueAsync(IReadOnlyList<SettlementPosting> postings, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var accrued = 0;
+        var moving = postings
+            .DistinctBy(p => p.Event.EventId)
+            .Select(p => (Posting: p, ToVault: OwedToVault(p), ToTreasury: OwedToTreasury(p)))
+            .Where(a => a.ToVault != 0 || a.ToTreasury != 0);
+        foreach (var model in moving.GroupBy(a => a.Posting.Event.Model))
+        {
+            foreach (var chunk in model.Chunk(MaxEventsPerBatch))
+            {
+                accrued += await AccrueBatchAsync(model.Key, chunk, cancellationToken);
+            }
+        }
+
+        return accrued;
+    }
+
+    public async Task<VaultBalance> BalanceAsync(string model, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        return (await ReadBalanceAsync(model, cancellationToken)).Balance;
+    }
+
+    /// <summary>The model's last sweep if it is still open (planned or sent).</summary>
+    public async Task<Sweep?> OpenSweepAsync(string model, CancellationToken cancellationToken)
+    {
+        var balance = await BalanceAsync(model, cancellationToken);
+        if (balance.Sweeps == 0)
+        {
+            return null;
+        }
+
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(model), SweepRow(balance.Sweeps), cancellationToken: cancellationToken);
+        return row.HasValue && ToSweep(row.Value!) is { IsOpen: true } open ? open : null;
+    }
+
+    /// <summary>
+    /// Records a planned sweep and reserves its amount, atomically, if no other sweep was planned since
+    /// <paramref name="seen"/> was read. False: another run got there first; nothing was written.
+    /// </summary>
+    public async Task<bool> PlanAsync(VaultBalance seen, Sweep sweep, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (balance, etag) = await ReadBalanceAsync(seen.Model, cancellationToken);
+            if (balance.Swept != seen.Swept || balance.Sweeps != seen.Sweeps || sweep.Number != seen.Sweeps + 1 || etag is null)
+            {
+                return false;
+            }
+
+            var reserve = new TableEntity(Partition(seen.Model), BalanceRow) { ["Swept"] = balance.Swept + sweep.Amount, ["Sweeps"] = sweep.Number };
+            try
+            {
+                await _table.SubmitTransactionAsync(
+                    [
+                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, reserve, etag.Value),
+                        new TableTransactionAction(TableTransactionActionType.Add, SweepEntity(sweep)),
+                    ],
+                    cancellationToken);
+                return true;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
+            {
+                // An accrual moved the balance row in between: read it again.
+            }
+        }
+    }
+
+    /// <summary>Moves an open sweep to Sent or Confirmed.</summary>
+    public async Task<Sweep> RecordAsync(Sweep sweep, SweepState state, CancellationToken cancellationToken)
+    {
+        var updated = sweep with { State = state };
+        await _table.UpdateEntityAsync(StateEntity(updated), ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return updated;
+    }
+
+    /// <summary>Closes a sweep that did nothing on chain and makes its amount payable again, atomically.</summary>
+    public async Task<Sweep> AbandonAsync(Sweep sweep, string error, CancellationToken cancellationToken)
+    {
+        var abandoned = sweep with { State = SweepState.Abandoned, Error = error };
+        while (true)
+        {
+            var (balance, etag) = await ReadBalanceAsync(sweep.Model, cancellationToken);
+            var release = new TableEntity(Partition(sweep.Model), BalanceRow) { ["Swept"] = balance.Swept - sweep.Amount };
+            try
+            {
+                await _table.SubmitTransactionAsync(
+                    [
+                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, release, etag!.Value),
+                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, StateEntity(abandoned), ETag.All),
+                    ],
+                    cancellationToken);
+                return abandoned;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
+            {
+            }
+        }
+    }
+
+    /// <summary>Creator fees the treasury holds for the model's vault.</summary>
+    public static long OwedToVault(SettlementPosting posting) =>
+        posting.Legs.Where(l => l.Credit == "creator-payable:" + posting.Event.Model).Sum(l => l.Amount);
+
+    /// <summary>What an x402 payment into the vault brought in beyond the creator's share.</summary>
+    public static long OwedToTreasury(SettlementPosting posting)
+    {
+        var vault = "vault:" + posting.Event.Model;
+        return posting.Legs.Where(l => l.Debit == vault).Sum(l => l.Amount) - posting.Legs.Where(l => l.Credit == vault).Sum(l => l.Amount);
+    }
+
+    private async Task<int> AccrueBatchAsync(string model, (SettlementPosting Posting, long ToVault, long ToTreasury)[] events, CancellationToken cancellationToken)
+    {
+        var partition = Partition(model);
+        while (true)
+        {
+            var (balance, etag) = await ReadBalanceAsync(model, cancellationToken);
+            if (etag is null)
+            {
+                await CreateBalanceAsync(partition, cancellationToken);
+                continue;
+            }
+
+            var total = new TableEntity(partition, BalanceRow)
+            {
+                ["OwedToVault"] = balance.OwedToVault + events.Sum(e => e.ToVault),
+                ["OwedToTreasury"] = balance.OwedToTreasury + events.Sum(e => e.ToTreasury),
+            };
+            List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateMerge, total, etag.Value)];
+            actions.AddRange(events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, "event|" + e.Posting.Event.EventId)
+            {
+                ["ToVault"] = e.ToVault, ["ToTreasury"] = e.ToTreasury,
+            })));
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+                return events.Length;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Another writer moved the balance row: read it again.
+            }
+            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
+            {
+                // Some counted before (a redelivery, a retried batch): count the rest one by one.
+                if (events.Length == 1)
+                {
+                    return 0;
+                }
+
+                var accrued = 0;
+                foreach (var one in events)
+                {
+                    accrued += await AccrueBatchAsync(model, [one], cancellationToken);
+                }
+
+                return accrued;
+            }
+        }
+    }
+
+    private async Task<(VaultBalance Balance, ETag? ETag)> ReadBalanceAsync(string model, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(model), BalanceRow, cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return (new VaultBalance(model, 0, 0, 0, 0), null);
+        }
+
+        var e = row.Value!;
+        return (new VaultBalance(model, e.GetInt64("OwedToVault") ?? 0, e.GetInt64("Swept") ?? 0, e.GetInt64("OwedToTreasury") ?? 0, e.GetInt32("Sweeps") ?? 0), e.ETag);
+    }
+
+    private async Task CreateBalanceAsync(string partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.AddEntityAsync(
+                new TableEntity(partition, BalanceRow) { ["OwedToVault"] = 0L, ["Swept"] = 0L, ["OwedToTreasury"] = 0L, ["Sweeps"] = 0 },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
+        {
+        }
+    }
+
+    private static TableEntity SweepEntity(Sweep sweep) => new(Partition(sweep.Model), SweepRow(sweep.Number))
+    {
+        ["Model"] = sweep.Model, ["State"] = sweep.State.ToString(), ["Amount"] = sweep.Amount, ["VaultAccount"] = sweep.VaultAccount,
+        ["Signature"] = sweep.Signature, ["Transaction"] = sweep.Transaction, ["LastValidBlockHeight"] = (long)sweep.LastValidBlockHeight,
+        ["PlannedAt"] = sweep.PlannedAt,
+    };
+
+    private static TableEntity StateEntity(Sweep sweep) => new(Partition(sweep.Model), SweepRow(sweep.Number))
+    {
+        ["State"] = sweep.State.ToString(), ["Error"] = sweep.Error,
+    };
+
+    private static Sweep ToSweep(TableEntity e) => new(
+        e.GetString("Model"),
+        int.Parse(e.RowKey["sweep|".Length..], CultureInfo.InvariantCulture),
+        Enum.Parse<SweepState>(e.GetString("State")),
+        e.GetInt64("Amount") ?? 0,
+        e.GetString("VaultAccount"),
+        e.GetString("Signature"),
+        e.GetBinary("Transaction"),
+        (ulong)(e.GetInt64("LastValidBlockHeight") ?? 0),
+        e.GetDateTimeOffset("PlannedAt") ?? default,
+        e.GetString("Error"));
+
+    private static string Partition(string model) => model.Replace('/', '~');
+
+    private static string SweepRow(int number) => "sweep|" + number.ToString("D8", CultureInfo.InvariantCulture);
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_created)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            _created = true;
+        }
+    }
+}
