@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Azure;
@@ -19,6 +20,7 @@ public sealed class VaultPayables(TableServiceClient tables)
     private const int MaxEventsPerBatch = 99; // + the balance row = the 100 an entity-group transaction allows
 
     private readonly TableClient _table = tables.GetTableClient(TableNames.VaultPayables);
+    private readonly ConcurrentDictionary<string, (VaultBalance Balance, ETag? ETag)> _lastWritten = new(StringComparer.Ordinal);
     private volatile bool _created;
 
     /// <summary>Adds what each posting moves between the treasury and a vault; returns how many postings counted for the first time.</summary>
@@ -138,12 +140,14 @@ public sealed class VaultPayables(TableServiceClient tables)
     private async Task<int> AccrueBatchAsync(string model, (SettlementPosting Posting, long ToVault, long ToTreasury)[] events, CancellationToken cancellationToken)
     {
         var partition = Partition(model);
+        // The balance this instance last wrote is usually still current: try it without a read first.
+        var (balance, etag) = _lastWritten.TryGetValue(model, out var last) ? last : await ReadBalanceAsync(model, cancellationToken);
         while (true)
         {
-            var (balance, etag) = await ReadBalanceAsync(model, cancellationToken);
             if (etag is null)
             {
                 await CreateBalanceAsync(partition, cancellationToken);
+                (balance, etag) = await ReadBalanceAsync(model, cancellationToken);
                 continue;
             }
 
@@ -159,12 +163,16 @@ public sealed class VaultPayables(TableServiceClient tables)
             })));
             try
             {
-                await _table.SubmitTransactionAsync(actions, cancellationToken);
+                var responses = await _table.SubmitTransactionAsync(actions, cancellationToken);
+                var written = balance with { OwedToVault = (long)total["OwedToVault"], OwedToTreasury = (long)total["OwedToTreasury"] };
+                _lastWritten[model] = (written, responses.Value[0].Headers.ETag);
                 return events.Length;
             }
             catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
             {
                 // Another writer moved the balance row: read it again.
+                _lastWritten.TryRemove(model, out _);
+                (balance, etag) = await ReadBalanceAsync(model, cancellationToken);
             }
             catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
             {
