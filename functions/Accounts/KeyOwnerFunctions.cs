@@ -54,8 +54,9 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, Settlem
             return Unauthorized;
         }
 
-        var balance = await credits.GetBalanceAsync(owner.AccountId, cancellationToken);
-        return Results.Content(CreditsJson.Balance(balance).ToJsonString(), "application/json");
+        var balance = credits.GetBalanceAsync(owner.AccountId, cancellationToken);
+        var holds = credits.OpenHoldsAsync(owner.AccountId, cancellationToken);
+        return Results.Content(CreditsJson.Balance(await balance, await holds).ToJsonString(), "application/json");
     }
 
     /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: settled usage by key and UTC day (the last 30 days by default).</summary>

@@ -55,6 +55,19 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     public async Task<CreditBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
         (await ReadBalanceAsync(accountId, cancellationToken)).Balance;
 
+    /// <summary>The account's pending holds (calls in flight), oldest expiry first.</summary>
+    public async Task<IReadOnlyList<OpenHold>> OpenHoldsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var holds = new List<OpenHold>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {"hold|"} and RowKey lt {"hold}"} and State eq {"pending"}");
+        await foreach (var hold in _table.QueryAsync<TableEntity>(filter, select: ["RowKey", "KeyId", "Amount", "ExpiresAt"], cancellationToken: cancellationToken))
+        {
+            holds.Add(new OpenHold(hold.RowKey["hold|".Length..], hold.GetString("KeyId"), hold.GetInt64("Amount") ?? 0, hold.GetDateTimeOffset("ExpiresAt")));
+        }
+
+        return [.. holds.OrderBy(h => h.ExpiresAt)];
+    }
+
     public async Task<HoldResult> PlaceAsync(
         string accountId, string keyId, string holdId, string requestHash, long amountMicroUsdc, CancellationToken cancellationToken, long? keySpendCap = null)
     {

@@ -71,7 +71,7 @@ public sealed class ChatCompletionsHttpTests
     }
 
     [Fact]
-    public async Task Stream_ClientDisconnectsMidStream_WhatWasProducedIsBilledAndTheHoldReleased()
+    public async Task Stream_ClientDisconnectsMidStream_TheOpenHoldIsShownThenWhatWasProducedIsBilledAndTheHoldReleased()
     {
         var account = await TestAccount.CreateAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{LocalStack.Instance.Api}/v1/chat/completions")
@@ -84,11 +84,16 @@ public sealed class ChatCompletionsHttpTests
         {
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+            var during = await account.CreditsNowAsync();
+            var hold = Assert.Single(during.GetProperty("open_holds").EnumerateArray());
+            Assert.Equal((during.GetProperty("pending").GetInt64(), account.KeyId), (hold.GetProperty("amount").GetInt64(), hold.GetProperty("key_id").GetString()));
+            Assert.True(hold.GetProperty("amount").GetInt64() > 0);
         } // the client goes away after the first event
 
         var credits = await account.CreditsAsync();
 
         Assert.Equal(0, credits.GetProperty("pending").GetInt64());
+        Assert.Empty(credits.GetProperty("open_holds").EnumerateArray());
         Assert.True(credits.GetProperty("posted").GetInt64() > 0, "the prompt and what was produced are billed");
     }
 

@@ -40,11 +40,7 @@ internal sealed record TestAccount(string AccountId, string ApiKey, string KeyId
         var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
         while (true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{LocalStack.Instance.Api}/v1/credits");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
-            using var response = await Http.SendAsync(request);
-            response.EnsureSuccessStatusCode();
-            var credits = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var credits = await CreditsNowAsync();
             if (credits.GetProperty("pending").GetInt64() == 0 || DateTimeOffset.UtcNow > deadline)
             {
                 return credits;
@@ -52,6 +48,16 @@ internal sealed record TestAccount(string AccountId, string ApiKey, string KeyId
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>GET /api/v1/credits as it is right now.</summary>
+    public async Task<JsonElement> CreditsNowAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{LocalStack.Instance.Api}/v1/credits");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private static HttpRequestMessage Admin(HttpMethod method, string path, object body)
