@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Bourse.Settlement;
@@ -80,7 +81,7 @@ public sealed class SettlementLedgerTests
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{LocalStack.Instance.Api}/v1/chat/completions")
         {
-            Content = new StringContent("""{"model":"deepseek-chat","messages":[{"role":"user","content":"settle me"}]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"model":"deepseek-chat","messages":[{"role":"user","content":"settle me {{string.Join(' ', Enumerable.Repeat("word", 400))}}"}]}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
         using var response = await http.SendAsync(request);
@@ -104,6 +105,18 @@ public sealed class SettlementLedgerTests
         Assert.Equal(100, row.GetInt32("ProtocolFeeBps"));
         Assert.Equal(row.GetInt64("Gross"), row.GetInt64("ProviderPayout") + row.GetInt64("CreatorFee") + row.GetInt64("ProtocolFee"));
         Assert.Equal((await account.CreditsAsync()).GetProperty("posted").GetInt64(), row.GetInt64("Gross"));
+        Assert.True(row.GetInt64("CreatorFee") > 0);
+        var payables = new TableServiceClient(LocalStack.Instance.Storage).GetTableClient(TableNames.VaultPayables);
+        NullableResponse<TableEntity>? payable = null;
+        for (var i = 0; i < 50 && payable?.HasValue != true; i++) // the consumer accrues just after it posts
+        {
+            await payables.CreateIfNotExistsAsync();
+            payable = await payables.GetEntityIfExistsAsync<TableEntity>("deepseek-chat", "event|" + row.RowKey);
+            await Task.Delay(payable.HasValue ? 0 : 100);
+        }
+
+        Assert.True(payable!.HasValue, "the creator fee accrued as a vault payable (owed by the treasury)");
+        Assert.Equal(row.GetInt64("CreatorFee"), payable.Value!.GetInt64("ToVault"));
 
         using var usageRequest = new HttpRequestMessage(HttpMethod.Get, $"{LocalStack.Instance.Api}/v1/usage");
         usageRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
