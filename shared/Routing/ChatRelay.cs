@@ -111,9 +111,13 @@ public sealed class ChatRelay(
         }
 
         body["model"] = model.Id;
+        // With its length announced and flushed, the answer is complete for the client before billing runs.
+        var answer = Encoding.UTF8.GetBytes(body.ToJsonString());
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json";
-        await httpContext.Response.WriteAsync(body.ToJsonString(), httpContext.RequestAborted);
+        httpContext.Response.ContentLength = answer.Length;
+        await httpContext.Response.Body.WriteAsync(answer, httpContext.RequestAborted);
+        await httpContext.Response.Body.FlushAsync(httpContext.RequestAborted);
         return CompletionEnd.Completed;
     }
 

@@ -92,11 +92,15 @@ public sealed partial class CreditsChatRail(
         return new ChatRelay(call!, request, model, requestId, estimator, options.Value.IdleTimeout, async used =>
         {
             // Billing must happen however the call ended, client gone or not.
-            var eventId = "credits_" + holdId;
-            var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None, charged => new UsageEvent(
-                eventId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
+            UsageEvent? written = null;
+            var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None, charged => written = new UsageEvent(
+                "credits_" + holdId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
                 used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId));
-            await outbox.FlushAsync(principal.AccountId, eventId, CancellationToken.None);
+            if (!posted.AlreadyPosted && written is not null) // the event of the attempt that committed
+            {
+                await outbox.FlushAsync(principal.AccountId, written, CancellationToken.None);
+            }
+
             Log.Billed(logger, requestId, used.Offer.QualifiedId, posted.ChargedMicroUsdc, used.Estimated, used.End);
         });
     }

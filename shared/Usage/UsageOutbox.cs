@@ -23,14 +23,11 @@ public sealed class UsageOutbox(TableServiceClient tables, UsageEventPublisher p
         ["WrittenAt"] = now,
     };
 
-    /// <summary>Sends one account's pending event now (right after its charge committed).</summary>
-    public async Task FlushAsync(string accountId, string eventId, CancellationToken cancellationToken)
+    /// <summary>Sends one account's event now, right after the charge that wrote it to the outbox committed; no read needed.</summary>
+    public async Task FlushAsync(string accountId, UsageEvent usage, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, Prefix + eventId, cancellationToken: cancellationToken);
-        if (row.HasValue)
-        {
-            await SendAsync(row.Value!, cancellationToken);
-        }
+        await publisher.PublishAsync(usage, cancellationToken);
+        await DeleteAsync(accountId, Prefix + usage.EventId, ETag.All, cancellationToken);
     }
 
     /// <summary>Sends events left behind (older than <paramref name="age"/>); returns how many.</summary>
@@ -53,9 +50,14 @@ public sealed class UsageOutbox(TableServiceClient tables, UsageEventPublisher p
     {
         var usage = JsonSerializer.Deserialize(row.GetString("Event"), BourseJsonContext.Default.UsageEvent)!;
         await publisher.PublishAsync(usage, cancellationToken);
+        await DeleteAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+    }
+
+    private async Task DeleteAsync(string partition, string row, ETag etag, CancellationToken cancellationToken)
+    {
         try
         {
-            await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+            await _table.DeleteEntityAsync(partition, row, etag, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
