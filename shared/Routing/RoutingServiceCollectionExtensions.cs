@@ -1,5 +1,6 @@
 using Bourse.Accounts;
 using Bourse.Catalog;
+using Bourse.Payments.X402;
 using Bourse.Routing;
 using Bourse.Usage;
 using Microsoft.Extensions.Configuration;
@@ -48,6 +49,7 @@ public static class RoutingServiceCollectionExtensions
         services.TryAddSingleton<CreditHolds>();
         services.TryAddSingleton<UsageEventPublisher>();
         services.TryAddSingleton<UsageOutbox>();
+        services.TryAddSingleton<PaidUsageOutbox>();
         services.TryAddSingleton<KeyRateLimiter>();
         services.TryAddTransient<CreditsChatRail>();
         services.TryAddTransient<X402ChatRail>();

@@ -12,14 +12,15 @@ namespace Bourse.Routing;
 /// Rail 2: <c>POST /api/x402/v1/chat/completions</c>, paid per call in USDC, no account. Without a
 /// payment it answers 402 with a quote for this very request (a default quote when the body cannot be
 /// priced). With one: verify → route until the first token (failover as on rail 1; upstream failure
-/// releases the payment, nothing is charged) → settle → headers and stream → usage event.
+/// releases the payment, nothing is charged) → record the usage event → settle → headers and stream →
+/// the usage event with real token counts.
 /// </summary>
 public sealed partial class X402ChatRail(
     X402Rail rail,
     ModelCatalog catalog,
     ChatRouter router,
     TokenEstimator estimator,
-    UsageEventPublisher usage,
+    PaidUsageOutbox usage,
     IOptions<RoutingOptions> options,
     TimeProvider time,
     ILogger<X402ChatRail> logger)
@@ -63,6 +64,8 @@ public sealed partial class X402ChatRail(
             return ChatErrorResult.For(failed, requestId);
         }
 
+        // From here on a crash must not lose the call: record its event before the money moves.
+        await usage.RecordAsync(payment.Id, UsageOf(payment, model, call!.Offer, requestId, promptTokens: 0, completionTokens: 0, estimated: true), CancellationToken.None);
         var settlement = await rail.SettleAsync(payment, CancellationToken.None);
         if (!settlement.IsSettled)
         {
@@ -73,13 +76,18 @@ public sealed partial class X402ChatRail(
         X402HttpResults.ApplySettled(http.HttpContext.Response, settlement);
         return new ChatRelay(call!, request, model, requestId, estimator, options.Value.IdleTimeout, async used =>
         {
-            await usage.PublishAsync(new UsageEvent(
-                "x402_" + payment.Id, UsageEvent.X402Rail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
-                used.Estimated, payment.Amount, requestId, time.GetUtcNow(),
-                Payer: payment.Payer, PaymentSignature: settlement.Response.Transaction, AmountPaidMicroUsdc: payment.Amount), CancellationToken.None);
+            var served = UsageOf(payment, model, used.Offer, requestId, used.PromptTokens, used.CompletionTokens, used.Estimated) with
+            {
+                PaymentSignature = settlement.Response.Transaction,
+            };
+            await usage.SendAsync(payment.Id, served, CancellationToken.None);
             Log.Served(logger, requestId, used.Offer.QualifiedId, payment.Amount, used.End);
         });
     }
+
+    private UsageEvent UsageOf(X402Payment payment, ModelListing model, ProviderOffer offer, string requestId, int promptTokens, int completionTokens, bool estimated) => new(
+        "x402_" + payment.Id, UsageEvent.X402Rail, model.Id, offer.QualifiedId, promptTokens, completionTokens, estimated, payment.Amount, requestId,
+        time.GetUtcNow(), Payer: payment.Payer, AmountPaidMicroUsdc: payment.Amount);
 
     private static partial class Log
     {
