@@ -51,4 +51,23 @@ public sealed class PaymentTransactionTests
         Assert.Null(PaymentTransaction.TryRead(Convert.ToBase64String(bytes[..140]), out var reason));
         Assert.NotNull(reason);
     }
+
+    [Fact]
+    public void TryRead_TenThousandCorruptedTransactions_NeverThrows()
+    {
+        var (tx, _) = X402TestData.Transaction();
+        var valid = Convert.FromBase64String(tx);
+        var random = new Random(402);
+        for (var i = 0; i < 10_000; i++)
+        {
+            var bytes = valid[..random.Next(0, valid.Length + 1)];
+            for (var flips = random.Next(1, 4); flips > 0 && bytes.Length > 0; flips--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+
+            var read = PaymentTransaction.TryRead(Convert.ToBase64String(bytes), out var reason);
+            Assert.True(read is not null || !string.IsNullOrEmpty(reason));
+        }
+    }
 }
