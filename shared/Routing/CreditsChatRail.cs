@@ -79,13 +79,13 @@ public sealed partial class CreditsChatRail(
         catch (OperationCanceledException)
         {
             // The client left before the first token: nothing was produced, release the hold now.
-            await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None);
+            await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None, principal.KeyId);
             throw;
         }
 
         if (failed is not null)
         {
-            await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None);
+            await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None, principal.KeyId);
             return ChatErrorResult.For(failed, requestId);
         }
 
@@ -95,7 +95,7 @@ public sealed partial class CreditsChatRail(
             UsageEvent? written = null;
             var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None, charged => written = new UsageEvent(
                 "credits_" + holdId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
-                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId));
+                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId), principal.KeyId);
             if (!posted.AlreadyPosted && written is not null) // the event of the attempt that committed
             {
                 await outbox.FlushAsync(principal.AccountId, written, CancellationToken.None);
