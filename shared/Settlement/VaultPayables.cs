@@ -94,37 +94,16 @@ public sealed class VaultPayables(TableServiceClient tables)
         }
     }
 
-    /// <summary>Moves an open sweep to Sent or Confirmed.</summary>
-    public async Task<Sweep> RecordAsync(Sweep sweep, SweepState state, CancellationToken cancellationToken)
-    {
-        var updated = sweep with { State = state };
-        await _table.UpdateEntityAsync(StateEntity(updated), ETag.All, TableUpdateMode.Merge, cancellationToken);
-        return updated;
-    }
+    /// <summary>Moves an open sweep to Sent or Confirmed; returns the sweep as stored (unchanged if another run closed it first).</summary>
+    public Task<Sweep> RecordAsync(Sweep sweep, SweepState state, CancellationToken cancellationToken) =>
+        TransitionAsync(sweep, state, error: null, cancellationToken);
 
-    /// <summary>Closes a sweep that did nothing on chain and makes its amount payable again, atomically.</summary>
-    public async Task<Sweep> AbandonAsync(Sweep sweep, string error, CancellationToken cancellationToken)
-    {
-        var abandoned = sweep with { State = SweepState.Abandoned, Error = error };
-        while (true)
-        {
-            var (balance, etag) = await ReadBalanceAsync(sweep.Model, cancellationToken);
-            var release = new TableEntity(Partition(sweep.Model), BalanceRow) { ["Swept"] = balance.Swept - sweep.Amount };
-            try
-            {
-                await _table.SubmitTransactionAsync(
-                    [
-                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, release, etag!.Value),
-                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, StateEntity(abandoned), ETag.All),
-                    ],
-                    cancellationToken);
-                return abandoned;
-            }
-            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
-            {
-            }
-        }
-    }
+    /// <summary>
+    /// Closes a sweep that did nothing on chain and makes its amount payable again, atomically and only
+    /// while it is open: two runs that both saw it expire release it once.
+    /// </summary>
+    public Task<Sweep> AbandonAsync(Sweep sweep, string error, CancellationToken cancellationToken) =>
+        TransitionAsync(sweep, SweepState.Abandoned, error, cancellationToken);
 
     /// <summary>Creator fees the treasury holds for the model's vault.</summary>
     public static long OwedToVault(SettlementPosting posting) =>
@@ -193,6 +172,40 @@ public sealed class VaultPayables(TableServiceClient tables)
         }
     }
 
+    private async Task<Sweep> TransitionAsync(Sweep sweep, SweepState state, string? error, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var row = (await _table.GetEntityAsync<TableEntity>(Partition(sweep.Model), SweepRow(sweep.Number), cancellationToken: cancellationToken)).Value;
+            var stored = ToSweep(row);
+            if (!stored.IsOpen)
+            {
+                return stored;
+            }
+
+            var updated = stored with { State = state, Error = error };
+            List<TableTransactionAction> actions =
+            [
+                new(TableTransactionActionType.UpdateMerge, new TableEntity(row.PartitionKey, row.RowKey) { ["State"] = state.ToString(), ["Error"] = error }, row.ETag),
+            ];
+            if (state == SweepState.Abandoned)
+            {
+                var (balance, etag) = await ReadBalanceAsync(sweep.Model, cancellationToken);
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(row.PartitionKey, BalanceRow) { ["Swept"] = balance.Swept - stored.Amount }, etag!.Value));
+            }
+
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+                return updated;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
+            {
+                // The sweep or the balance changed meanwhile: look again.
+            }
+        }
+    }
+
     private async Task<(VaultBalance Balance, ETag? ETag)> ReadBalanceAsync(string model, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(model), BalanceRow, cancellationToken: cancellationToken);
@@ -223,11 +236,6 @@ public sealed class VaultPayables(TableServiceClient tables)
         ["Model"] = sweep.Model, ["State"] = sweep.State.ToString(), ["Amount"] = sweep.Amount, ["VaultAccount"] = sweep.VaultAccount,
         ["Signature"] = sweep.Signature, ["Transaction"] = sweep.Transaction, ["LastValidBlockHeight"] = (long)sweep.LastValidBlockHeight,
         ["PlannedAt"] = sweep.PlannedAt,
-    };
-
-    private static TableEntity StateEntity(Sweep sweep) => new(Partition(sweep.Model), SweepRow(sweep.Number))
-    {
-        ["State"] = sweep.State.ToString(), ["Error"] = sweep.Error,
     };
 
     private static Sweep ToSweep(TableEntity e) => new(

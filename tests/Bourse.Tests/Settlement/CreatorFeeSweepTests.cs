@@ -47,6 +47,27 @@ public sealed class CreatorFeeSweepTests
     }
 
     [Fact]
+    public async Task Abandon_TwoRunsAtOnce_ReleaseTheAmountOnceAndALateRecordCannotReopenIt()
+    {
+        var random = new Random(16);
+        var postings = Enumerable.Range(0, 50).Select(_ => Posting(random)).ToList();
+        await _payables.AccrueAsync(postings, CancellationToken.None);
+        var balance = await _payables.BalanceAsync(_model, CancellationToken.None);
+        var sweep = new Sweep(_model, 1, SweepState.Planned, balance.Payable, "vault", "signature", [1, 2, 3], 100, DateTimeOffset.UtcNow);
+        Assert.True(await _payables.PlanAsync(balance, sweep, CancellationToken.None));
+        Assert.False(await _payables.PlanAsync(balance, sweep with { Number = 2 }, CancellationToken.None)); // planned meanwhile
+
+        var closed = await Task.WhenAll(_payables.AbandonAsync(sweep, "expired", CancellationToken.None), _payables.AbandonAsync(sweep, "expired", CancellationToken.None));
+        var late = await _payables.RecordAsync(sweep, SweepState.Sent, CancellationToken.None);
+
+        Assert.All(closed, c => Assert.Equal(SweepState.Abandoned, c.State));
+        Assert.Equal(SweepState.Abandoned, late.State);
+        var after = await _payables.BalanceAsync(_model, CancellationToken.None);
+        Assert.Equal((0L, balance.Payable, 1), (after.Swept, after.Payable, after.Sweeps));
+        Assert.Null(await _payables.OpenSweepAsync(_model, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Run_PayableAboveTheThreshold_MovesExactlyThePayableToTheVaultOnce()
     {
         var (sweeper, treasuryAccount) = await SweeperWithFundedTreasuryAsync();
