@@ -111,6 +111,18 @@ public sealed class PaymentLedger(TableServiceClient tables, TimeProvider time)
         }
     }
 
+    /// <summary>Payments left in <c>settling</c> longer than <paramref name="age"/>: the process died during /settle.</summary>
+    public async IAsyncEnumerable<PaymentRecord> ListInterruptedAsync(
+        TimeSpan age, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"State eq {ToText(PaymentState.Settling)} and UpdatedAt lt {time.GetUtcNow() - age}");
+        await foreach (var entity in _table.QueryAsync<PaymentEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return ToRecord(entity);
+        }
+    }
+
     internal static string ToText(PaymentState state) => state switch
     {
         PaymentState.Verifying => "verifying",

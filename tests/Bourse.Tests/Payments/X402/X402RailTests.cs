@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using Bourse.Payments.X402;
 using Bourse.Solana.Rpc;
+using Bourse.Storage;
 using Bourse.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -143,9 +145,53 @@ public sealed class X402RailTests(LocalFacilitatorFixture local) : IClassFixture
         Assert.Equal("transaction_expired", failed.Reason);
     }
 
+    [Fact]
+    public async Task Reconcile_SettleInterruptedAfterItLanded_FindsTheTransactionByThePaymentIdAndSettles()
+    {
+        var ledger = _services.GetRequiredService<PaymentLedger>();
+        var reconciler = _services.GetRequiredService<SettlementReconciler>();
+        var quote = Quote(1_000);
+        var admission = await Rail.AdmitAsync(quote, await local.PayAsync(paymentRequiredHeader: await ChallengeHeaderAsync(quote)), null);
+        var landed = (await Rail.SettleAsync(admission.Payment!)).Response.Transaction;
+        await InterruptAsync(admission.Payment!.Id); // the process died during /settle: settling, no signature, for minutes
+
+        var recovered = await reconciler.RecoverInterruptedAsync();
+        var pending = await ledger.GetAsync(admission.Payment.Id);
+        var reconciled = await reconciler.ReconcileAsync(pending!);
+
+        Assert.True(recovered >= 1);
+        Assert.Equal((PaymentState.SettlementPending, "settle_interrupted"), (pending!.State, pending.Reason));
+        Assert.Equal((PaymentState.Settled, landed), (reconciled.State, reconciled.Signature));
+    }
+
+    [Fact]
+    public async Task Reconcile_PendingWithoutSignatureNeverLandedAndExpired_BecomesFailed()
+    {
+        var ledger = _services.GetRequiredService<PaymentLedger>();
+        var reconciler = _services.GetRequiredService<SettlementReconciler>();
+        var unseen = await PendingAsync(ledger, signature: null, expiresAt: 0);
+        var undecided = await PendingAsync(ledger, signature: null, expiresAt: ulong.MaxValue);
+
+        var failed = await reconciler.ReconcileAsync(unseen);
+        var waiting = await reconciler.ReconcileAsync(undecided);
+
+        Assert.Equal((PaymentState.Failed, "transaction_expired"), (failed.State, failed.Reason));
+        Assert.Equal(PaymentState.SettlementPending, waiting.State);
+    }
+
     public void Dispose() => _services.Dispose();
 
-    private static async Task<PaymentRecord> PendingAsync(PaymentLedger ledger, string signature, ulong expiresAt)
+    private static async Task InterruptAsync(string paymentId)
+    {
+        var table = new TableServiceClient(LocalStack.Instance.Storage).GetTableClient(TableNames.X402Payments);
+        var row = (await table.GetEntityAsync<TableEntity>(paymentId, "payment")).Value;
+        row["State"] = "settling";
+        row.Remove("Signature");
+        row["UpdatedAt"] = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(10);
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+    }
+
+    private static async Task<PaymentRecord> PendingAsync(PaymentLedger ledger, string? signature, ulong expiresAt)
     {
         var claim = (await ledger.TryClaimAsync(PaymentLedgerTests.NewPayment())).Record!;
         var settling = await ledger.TransitionAsync(claim, PaymentState.Settling);
