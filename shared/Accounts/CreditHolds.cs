@@ -9,7 +9,8 @@ namespace Bourse.Accounts;
 
 /// <summary>
 /// Prepaid credits with two-phase holds, in table <see cref="TableNames.CreditAccounts"/>, one
-/// partition per account: the balance row, deposit rows and hold rows. Every change to a hold or a
+/// partition per account: the balance row, deposit rows, hold rows (and an <c>open|</c> row per pending
+/// hold), the keys' spend and the usage outbox. Every change to a hold or a
 /// deposit commits in ONE entity-group transaction with the balance row under its ETag, so parallel
 /// requests can never reserve or charge more than was deposited: a concurrent change makes the
 /// transaction fail (412) and it is retried on fresh numbers. Ids are the caller's, so retries are safe.
@@ -17,6 +18,9 @@ namespace Bourse.Accounts;
 public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOptions> options, TimeProvider time)
 {
     private const string BalanceRow = "balance";
+
+    /// <summary>A pending hold's second row, written and deleted with it, so open holds are listed without reading the history.</summary>
+    private const string OpenPrefix = "open|";
     private const int MaxAttempts = 50;
 
     /// <summary>
@@ -55,14 +59,14 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     public async Task<CreditBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
         (await ReadBalanceAsync(accountId, cancellationToken)).Balance;
 
-    /// <summary>The account's pending holds (calls in flight), oldest expiry first.</summary>
+    /// <summary>The account's pending holds (calls in flight), oldest expiry first: a range read of their <c>open|</c> rows, however long the history.</summary>
     public async Task<IReadOnlyList<OpenHold>> OpenHoldsAsync(string accountId, CancellationToken cancellationToken)
     {
         var holds = new List<OpenHold>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {"hold|"} and RowKey lt {"hold}"} and State eq {"pending"}");
-        await foreach (var hold in _table.QueryAsync<TableEntity>(filter, select: ["RowKey", "KeyId", "Amount", "ExpiresAt"], cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {OpenPrefix} and RowKey lt {"open}"}");
+        await foreach (var open in _table.QueryAsync<TableEntity>(filter, select: ["RowKey", "KeyId", "Amount", "ExpiresAt"], cancellationToken: cancellationToken))
         {
-            holds.Add(new OpenHold(hold.RowKey["hold|".Length..], hold.GetString("KeyId"), hold.GetInt64("Amount") ?? 0, hold.GetDateTimeOffset("ExpiresAt")));
+            holds.Add(new OpenHold(open.RowKey[OpenPrefix.Length..], open.GetString("KeyId"), open.GetInt64("Amount") ?? 0, open.GetDateTimeOffset("ExpiresAt")));
         }
 
         return [.. holds.OrderBy(h => h.ExpiresAt)];
@@ -97,14 +101,19 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
                 return new HoldResult(HoldOutcome.SpendCapReached, balance.Available);
             }
 
+            var expiresAt = time.GetUtcNow() + options.Value.HoldLifetime;
             var hold = new TableEntity(accountId, HoldRow(holdId))
             {
-                ["Amount"] = amountMicroUsdc, ["State"] = "pending", ["RequestHash"] = requestHash, ["KeyId"] = keyId,
-                ["ExpiresAt"] = time.GetUtcNow() + options.Value.HoldLifetime,
+                ["Amount"] = amountMicroUsdc, ["State"] = "pending", ["RequestHash"] = requestHash, ["KeyId"] = keyId, ["ExpiresAt"] = expiresAt,
             };
+            var open = new TableEntity(accountId, OpenPrefix + holdId) { ["Amount"] = amountMicroUsdc, ["KeyId"] = keyId, ["ExpiresAt"] = expiresAt };
             var next = balance with { Pending = balance.Pending + amountMicroUsdc };
             var keySpend = KeySpendAction(accountId, keyId, spent with { Pending = spent.Pending + amountMicroUsdc }, keyEtag);
-            if (await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.Add, hold), BalanceAction(accountId, next, etag), keySpend], cancellationToken) == Commit.Done)
+            TableTransactionAction[] actions =
+            [
+                new(TableTransactionActionType.Add, hold), BalanceAction(accountId, next, etag), keySpend, new(TableTransactionActionType.Add, open),
+            ];
+            if (await CommitAsync(accountId, actions, cancellationToken) == Commit.Done)
             {
                 return new HoldResult(HoldOutcome.Placed, next.Available);
             }
@@ -148,6 +157,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     {
         ArgumentOutOfRangeException.ThrowIfNegative(actual);
         using var serial = await SerialAsync(accountId, cancellationToken);
+        var withOpenRow = true;
         for (var attempt = 0; ; attempt++)
         {
             var holdRead = ReadHoldAsync(accountId, holdId, cancellationToken);
@@ -173,6 +183,11 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
                 BalanceAction(accountId, next, etag),
                 KeySpendAction(accountId, keyId, new KeySpend(spent.Pending - amount, spent.Posted + charge), keyEtag),
             ];
+            if (withOpenRow)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, OpenPrefix + holdId), ETag.All));
+            }
+
             if (usage is not null)
             {
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, UsageOutbox.Row(accountId, usage(charge), time.GetUtcNow())));
@@ -182,6 +197,12 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             if (outcome == Commit.Done)
             {
                 return new PostResult(charge, AlreadyPosted: false);
+            }
+
+            if (outcome == Commit.Missing && withOpenRow)
+            {
+                withOpenRow = false; // a hold placed before open rows existed
+                continue;
             }
 
             await BackoffAsync(attempt, cancellationToken);
@@ -248,6 +269,10 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         {
             return Commit.Raced;
         }
+        catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        {
+            return Commit.Missing;
+        }
     }
 
     private static async Task<Releaser> SerialAsync(string accountId, CancellationToken cancellationToken)
@@ -271,5 +296,6 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         Done,
         Exists,
         Raced,
+        Missing,
     }
 }

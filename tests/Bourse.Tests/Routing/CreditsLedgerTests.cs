@@ -57,6 +57,29 @@ public sealed class CreditsLedgerTests
     }
 
     [Fact]
+    public async Task OpenHoldsAsync_ListsExactlyThePendingHolds_AndAHoldWithoutItsOpenRowStillFinishes()
+    {
+        var holds = Holds();
+        var account = Account();
+        await holds.DepositAsync(account, "d1", 10_000, CancellationToken.None);
+        foreach (var (id, amount) in new[] { ("h1", 100L), ("h2", 200L), ("h3", 300L), ("h4", 400L) })
+        {
+            await holds.PlaceAsync(account, id == "h4" ? "k2" : "k1", id, id, amount, CancellationToken.None);
+        }
+
+        await holds.PostAsync(account, "h1", 50, CancellationToken.None);
+        await holds.VoidAsync(account, "h2", CancellationToken.None, keyId: "k1");
+        await _tables.GetTableClient(TableNames.CreditAccounts).DeleteEntityAsync(account, "open|h3"); // as if placed before open rows existed
+        var open = await holds.OpenHoldsAsync(account, CancellationToken.None);
+        var finished = await holds.PostAsync(account, "h3", 300, CancellationToken.None, keyId: "k1");
+
+        var only = Assert.Single(open);
+        Assert.Equal(("h4", "k2", 400L), (only.Id, only.KeyId, only.Amount));
+        Assert.Equal((300L, false), (finished.ChargedMicroUsdc, finished.AlreadyPosted));
+        Assert.Equal(new CreditBalance(10_000, 400, 350), await holds.GetBalanceAsync(account, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task DepositAsync_SameDepositIdTwice_CountsOnce()
     {
         var holds = Holds();
