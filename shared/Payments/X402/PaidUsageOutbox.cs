@@ -19,11 +19,12 @@ public sealed class PaidUsageOutbox(TableServiceClient tables, PaymentLedger pay
     private const string Partition = "usage-outbox";
 
     private readonly TableClient _table = tables.GetTableClient(TableNames.X402Payments);
+    private volatile bool _created;
 
     /// <summary>Records what settlement must get if this call never reports its usage.</summary>
     public async Task RecordAsync(string paymentId, UsageEvent fallback, CancellationToken cancellationToken)
     {
-        await _table.CreateIfNotExistsAsync(cancellationToken);
+        await EnsureTableAsync(cancellationToken);
         await _table.UpsertEntityAsync(new TableEntity(Partition, paymentId)
         {
             ["Event"] = JsonSerializer.Serialize(fallback, BourseJsonContext.Default.UsageEvent),
@@ -41,7 +42,7 @@ public sealed class PaidUsageOutbox(TableServiceClient tables, PaymentLedger pay
     /// <summary>Resolves events recorded more than <paramref name="age"/> ago; returns how many were sent.</summary>
     public async Task<int> ResendStaleAsync(TimeSpan age, CancellationToken cancellationToken)
     {
-        await _table.CreateIfNotExistsAsync(cancellationToken);
+        await EnsureTableAsync(cancellationToken);
         var before = time.GetUtcNow() - age;
         var sent = 0;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and WrittenAt lt {before}");
@@ -74,6 +75,15 @@ public sealed class PaidUsageOutbox(TableServiceClient tables, PaymentLedger pay
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
+        }
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_created)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            _created = true;
         }
     }
 }
