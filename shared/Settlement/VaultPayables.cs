@@ -21,23 +21,26 @@ public sealed class VaultPayables(TableServiceClient tables)
 
     private readonly TableClient _table = tables.GetTableClient(TableNames.VaultPayables);
     private readonly ConcurrentDictionary<string, (VaultBalance Balance, ETag? ETag)> _lastWritten = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AccrualQueue> _queues = new(StringComparer.Ordinal);
     private volatile bool _created;
 
-    /// <summary>Adds what each posting moves between the treasury and a vault; returns how many postings counted for the first time.</summary>
+    /// <summary>
+    /// Adds what each posting moves between the treasury and a vault; returns how many postings counted
+    /// for the first time. Concurrent calls for one model are committed together (up to 99 events per
+    /// transaction), so a burst of single-event calls does not fight over the balance row's ETag.
+    /// </summary>
     public async Task<int> AccrueAsync(IReadOnlyList<SettlementPosting> postings, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
         var accrued = 0;
         var moving = postings
             .DistinctBy(p => p.Event.EventId)
-            .Select(p => (Posting: p, ToVault: OwedToVault(p), ToTreasury: OwedToTreasury(p)))
-            .Where(a => a.ToVault != 0 || a.ToTreasury != 0);
-        foreach (var model in moving.GroupBy(a => a.Posting.Event.Model))
+            .Select(p => new Accrual(p.Event.EventId, p.Event.Model, OwedToVault(p), OwedToTreasury(p)))
+            .Where(a => a.ToVault != 0 || a.ToTreasury != 0)
+            .GroupBy(a => a.Model);
+        foreach (var model in moving)
         {
-            foreach (var chunk in model.Chunk(MaxEventsPerBatch))
-            {
-                accrued += await AccrueBatchAsync(model.Key, chunk, cancellationToken);
-            }
+            accrued += await AccrueTogetherAsync(model.Key, [.. model.Select(a => new PendingAccrual(a))], cancellationToken);
         }
 
         return accrued;
@@ -116,7 +119,82 @@ public sealed class VaultPayables(TableServiceClient tables)
         return posting.Legs.Where(l => l.Debit == vault).Sum(l => l.Amount) - posting.Legs.Where(l => l.Credit == vault).Sum(l => l.Amount);
     }
 
-    private async Task<int> AccrueBatchAsync(string model, (SettlementPosting Posting, long ToVault, long ToTreasury)[] events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="mine"/> with the model's other waiting accruals; whoever finds no commit
+    /// running commits the oldest waiting ones, until all of <paramref name="mine"/> are done.
+    /// </summary>
+    private async Task<int> AccrueTogetherAsync(string model, PendingAccrual[] mine, CancellationToken cancellationToken)
+    {
+        var queue = _queues.GetOrAdd(model, _ => new AccrualQueue());
+        lock (queue.Gate)
+        {
+            queue.Waiting.AddRange(mine);
+        }
+
+        while (true)
+        {
+            PendingAccrual[]? batch = null;
+            Task round;
+            lock (queue.Gate)
+            {
+                if (mine.All(p => p.IsDone))
+                {
+                    break;
+                }
+
+                if (!queue.Committing)
+                {
+                    queue.Committing = true;
+                    batch = [.. queue.Waiting.Take(MaxEventsPerBatch)];
+                    queue.Waiting.RemoveRange(0, batch.Length);
+                }
+
+                round = queue.RoundDone.Task;
+            }
+
+            if (batch is null)
+            {
+                await round.WaitAsync(cancellationToken);
+                continue;
+            }
+
+            try
+            {
+                var distinct = batch.DistinctBy(p => p.Accrual.EventId).ToArray();
+                // Not the caller's token: the batch carries other callers' events too.
+                var counted = await AccrueBatchAsync(model, [.. distinct.Select(p => p.Accrual)], CancellationToken.None);
+                foreach (var p in batch)
+                {
+                    var i = Array.IndexOf(distinct, p);
+                    p.Counted = i >= 0 && counted[i];
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var p in batch)
+                {
+                    p.Error = e; // each caller fails and its message is retried: accruing is idempotent
+                }
+            }
+            finally
+            {
+                lock (queue.Gate)
+                {
+                    queue.Committing = false;
+                    var done = queue.RoundDone;
+                    queue.RoundDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    done.SetResult();
+                }
+            }
+        }
+
+        return mine.FirstOrDefault(p => p.Error is not null)?.Error is { } error
+            ? throw new InvalidOperationException("Accruing vault payables failed.", error)
+            : mine.Count(p => p.Counted == true);
+    }
+
+    /// <summary>One transaction: the events' insert-once rows and the balance they add to; per event, whether it counted now.</summary>
+    private async Task<bool[]> AccrueBatchAsync(string model, Accrual[] events, CancellationToken cancellationToken)
     {
         var partition = Partition(model);
         // The balance this instance last wrote is usually still current: try it without a read first.
@@ -136,7 +214,7 @@ public sealed class VaultPayables(TableServiceClient tables)
                 ["OwedToTreasury"] = balance.OwedToTreasury + events.Sum(e => e.ToTreasury),
             };
             List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateMerge, total, etag.Value)];
-            actions.AddRange(events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, "event|" + e.Posting.Event.EventId)
+            actions.AddRange(events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, "event|" + e.EventId)
             {
                 ["ToVault"] = e.ToVault, ["ToTreasury"] = e.ToTreasury,
             })));
@@ -145,7 +223,7 @@ public sealed class VaultPayables(TableServiceClient tables)
                 var responses = await _table.SubmitTransactionAsync(actions, cancellationToken);
                 var written = balance with { OwedToVault = (long)total["OwedToVault"], OwedToTreasury = (long)total["OwedToTreasury"] };
                 _lastWritten[model] = (written, responses.Value[0].Headers.ETag);
-                return events.Length;
+                return [.. events.Select(_ => true)];
             }
             catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
             {
@@ -158,16 +236,16 @@ public sealed class VaultPayables(TableServiceClient tables)
                 // Some counted before (a redelivery, a retried batch): count the rest one by one.
                 if (events.Length == 1)
                 {
-                    return 0;
+                    return [false];
                 }
 
-                var accrued = 0;
-                foreach (var one in events)
+                var counted = new bool[events.Length];
+                for (var i = 0; i < events.Length; i++)
                 {
-                    accrued += await AccrueBatchAsync(model, [one], cancellationToken);
+                    counted[i] = (await AccrueBatchAsync(model, [events[i]], cancellationToken))[0];
                 }
 
-                return accrued;
+                return counted;
             }
         }
     }
@@ -261,5 +339,30 @@ public sealed class VaultPayables(TableServiceClient tables)
             await _table.CreateIfNotExistsAsync(cancellationToken);
             _created = true;
         }
+    }
+
+    private sealed record Accrual(string EventId, string Model, long ToVault, long ToTreasury);
+
+    private sealed class PendingAccrual(Accrual accrual)
+    {
+        public Accrual Accrual { get; } = accrual;
+
+        public bool? Counted { get; set; }
+
+        public Exception? Error { get; set; }
+
+        public bool IsDone => Counted is not null || Error is not null;
+    }
+
+    /// <summary>A model's accruals waiting to be committed, and the round the current committer is in.</summary>
+    private sealed class AccrualQueue
+    {
+        public Lock Gate { get; } = new();
+
+        public List<PendingAccrual> Waiting { get; } = [];
+
+        public bool Committing { get; set; }
+
+        public TaskCompletionSource RoundDone { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -5,10 +5,13 @@ using Bourse.Settlement;
 using Bourse.Usage;
 
 // Settlement throughput on the running stack's Azurite (./bourse up):
-//   dotnet run -c Release --project tools/Bench -- [events=20000] [models=10] [parallel=8]
+//   dotnet run -c Release --project tools/Bench -- [events=20000] [models=10] [parallel=8] [batched|single]
+// batched: each model's events in ≤100-row batches (a consumer that settles many messages at once);
+// single: one event per call, `parallel` calls at a time, as the queue trigger delivers them.
 var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
 var models = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
 var parallel = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 8;
+var single = args.Length > 3 && args[3] == "single";
 
 var localJson = Path.Combine(FindRoot(), ".bourse", "local.json");
 var storage = JsonDocument.Parse(File.ReadAllText(localJson)).RootElement.GetProperty("storage").GetString()!;
@@ -27,20 +30,19 @@ await ledger.PostAsync(postings.Take(200).ToList(), CancellationToken.None); // 
 await payables.AccrueAsync(postings.Take(200).ToList(), CancellationToken.None);
 var stopwatch = Stopwatch.StartNew();
 var posted = 0;
-await Parallel.ForEachAsync(
-    postings.Skip(200).GroupBy(p => p.Event.Model),
-    new ParallelOptions { MaxDegreeOfParallelism = parallel },
-    async (group, ct) =>
-    {
-        // What the settlement consumer does for each event: the ledger rows and the vault payable, side by side.
-        var events = group.ToList();
-        var ledgerRows = ledger.PostAsync(events, ct);
-        await Task.WhenAll(ledgerRows, payables.AccrueAsync(events, ct));
-        Interlocked.Add(ref posted, await ledgerRows);
-    });
+IEnumerable<List<SettlementPosting>> units = single
+    ? postings.Skip(200).Select(p => new List<SettlementPosting> { p })
+    : postings.Skip(200).GroupBy(p => p.Event.Model).Select(g => g.ToList());
+await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (events, ct) =>
+{
+    // What the settlement consumer does: the ledger rows and the vault payable, side by side.
+    var ledgerRows = ledger.PostAsync(events, ct);
+    await Task.WhenAll(ledgerRows, payables.AccrueAsync(events, ct));
+    Interlocked.Add(ref posted, await ledgerRows);
+});
 stopwatch.Stop();
 Console.WriteLine($"settlement: {posted} usage events posted in {stopwatch.Elapsed.TotalSeconds:0.00} s = {posted / stopwatch.Elapsed.TotalSeconds:0} events/s " +
-    $"(ledger rows and vault payables; batches of ≤{SettlementLedger.MaxBatch} rows per partition, {models} model partitions, {parallel} in parallel, Azurite)");
+    $"(ledger rows and vault payables; {(single ? "one event per call" : $"batches of ≤{SettlementLedger.MaxBatch} rows per partition")}, {models} models, {parallel} in parallel, Azurite)");
 
 static string FindRoot()
 {

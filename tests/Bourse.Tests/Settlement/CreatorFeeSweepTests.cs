@@ -47,6 +47,20 @@ public sealed class CreatorFeeSweepTests
     }
 
     [Fact]
+    public async Task Accrue_HundredsOfSingleEventCallsAtOnceEachDeliveredTwice_CommitTogetherAndCountOnce()
+    {
+        var random = new Random(17);
+        var postings = Enumerable.Range(0, 300).Select(i => Posting(random, x402IntoVault: i % 4 == 0)).ToList();
+
+        var counted = await Task.WhenAll(postings.Concat(postings).Select(p => Task.Run(() => _payables.AccrueAsync([p], CancellationToken.None))));
+        var balance = await _payables.BalanceAsync(_model, CancellationToken.None);
+
+        Assert.Equal(postings.Count, counted.Sum());
+        Assert.Equal(postings.Sum(VaultPayables.OwedToVault), balance.OwedToVault);
+        Assert.Equal(postings.Sum(VaultPayables.OwedToTreasury), balance.OwedToTreasury);
+    }
+
+    [Fact]
     public async Task Abandon_TwoRunsAtOnce_ReleaseTheAmountOnceAndALateRecordCannotReopenIt()
     {
         var random = new Random(16);
