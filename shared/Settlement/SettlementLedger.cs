@@ -12,25 +12,31 @@ namespace Bourse.Settlement;
 /// is insert-if-absent, so an event delivered twice, or a batch retried after a crash, posts once.
 /// Batches go as entity-group transactions of at most 100 rows of one partition.
 /// </summary>
-public sealed class SettlementLedger(TableServiceClient tables)
+public sealed class SettlementLedger
 {
     public const int MaxBatch = 100;
 
-    private readonly TableClient _table = tables.GetTableClient(TableNames.Settlements);
+    private readonly TableClient _table;
+    private readonly GroupCommit<SettlementPosting> _commits;
     private volatile bool _created;
 
-    /// <summary>Posts the events not posted before; returns how many were new.</summary>
+    public SettlementLedger(TableServiceClient tables)
+    {
+        _table = tables.GetTableClient(TableNames.Settlements);
+        _commits = new GroupCommit<SettlementPosting>(PostBatchAsync, p => p.Event.EventId, MaxBatch);
+    }
+
+    /// <summary>
+    /// Posts the events not posted before; returns how many were new. Concurrent calls for one partition
+    /// are committed together (<see cref="GroupCommit{TItem}"/>), so single-event calls still go in batches.
+    /// </summary>
     public async Task<int> PostAsync(IReadOnlyList<SettlementPosting> postings, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var batches = postings
-            .DistinctBy(p => p.Event.EventId)
-            .GroupBy(p => Partition(p.Event.Model, DateOnly.FromDateTime(p.Event.OccurredAt.UtcDateTime)))
-            .SelectMany(g => g.Chunk(MaxBatch).Select(chunk => (Partition: g.Key, Rows: chunk)));
         var posted = 0;
-        foreach (var (partition, rows) in batches)
+        foreach (var partition in postings.DistinctBy(p => p.Event.EventId).GroupBy(p => Partition(p.Event.Model, DateOnly.FromDateTime(p.Event.OccurredAt.UtcDateTime))))
         {
-            posted += await PostBatchAsync(partition, rows, cancellationToken);
+            posted += await _commits.CommitAsync(partition.Key, [.. partition], cancellationToken);
         }
 
         return posted;
@@ -79,23 +85,23 @@ public sealed class SettlementLedger(TableServiceClient tables)
     public static string Partition(string model, DateOnly day) =>
         day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "|" + model.Replace('/', '~');
 
-    private async Task<int> PostBatchAsync(string partition, SettlementPosting[] rows, CancellationToken cancellationToken)
+    private async Task<bool[]> PostBatchAsync(string partition, SettlementPosting[] rows)
     {
         try
         {
-            await _table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, Row(partition, r))), cancellationToken);
-            return rows.Length;
+            await _table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, Row(partition, r))));
+            return [.. rows.Select(_ => true)];
         }
         catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
         {
             // Some were posted before (a redelivery or a retried batch): post the rest one by one.
-            var posted = 0;
-            foreach (var row in rows)
+            var posted = new bool[rows.Length];
+            for (var i = 0; i < rows.Length; i++)
             {
                 try
                 {
-                    await _table.AddEntityAsync(Row(partition, row), cancellationToken);
-                    posted++;
+                    await _table.AddEntityAsync(Row(partition, rows[i]));
+                    posted[i] = true;
                 }
                 catch (RequestFailedException duplicate) when (duplicate.Status == (int)HttpStatusCode.Conflict)
                 {

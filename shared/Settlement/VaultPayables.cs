@@ -14,15 +14,21 @@ namespace Bourse.Settlement;
 /// same entity-group transaction, and the sweeps that pay it out. Concurrent writers meet on the
 /// balance row's ETag and retry.
 /// </summary>
-public sealed class VaultPayables(TableServiceClient tables)
+public sealed class VaultPayables
 {
     private const string BalanceRow = "balance";
     private const int MaxEventsPerBatch = 99; // + the balance row = the 100 an entity-group transaction allows
 
-    private readonly TableClient _table = tables.GetTableClient(TableNames.VaultPayables);
+    private readonly TableClient _table;
     private readonly ConcurrentDictionary<string, (VaultBalance Balance, ETag? ETag)> _lastWritten = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AccrualQueue> _queues = new(StringComparer.Ordinal);
+    private readonly GroupCommit<Accrual> _commits;
     private volatile bool _created;
+
+    public VaultPayables(TableServiceClient tables)
+    {
+        _table = tables.GetTableClient(TableNames.VaultPayables);
+        _commits = new GroupCommit<Accrual>(AccrueBatchAsync, a => a.EventId, MaxEventsPerBatch);
+    }
 
     /// <summary>
     /// Adds what each posting moves between the treasury and a vault; returns how many postings counted
@@ -40,7 +46,7 @@ public sealed class VaultPayables(TableServiceClient tables)
             .GroupBy(a => a.Model);
         foreach (var model in moving)
         {
-            accrued += await AccrueTogetherAsync(model.Key, [.. model.Select(a => new PendingAccrual(a))], cancellationToken);
+            accrued += await _commits.CommitAsync(model.Key, [.. model], cancellationToken);
         }
 
         return accrued;
@@ -119,83 +125,10 @@ public sealed class VaultPayables(TableServiceClient tables)
         return posting.Legs.Where(l => l.Debit == vault).Sum(l => l.Amount) - posting.Legs.Where(l => l.Credit == vault).Sum(l => l.Amount);
     }
 
-    /// <summary>
-    /// Queues <paramref name="mine"/> with the model's other waiting accruals; whoever finds no commit
-    /// running commits the oldest waiting ones, until all of <paramref name="mine"/> are done.
-    /// </summary>
-    private async Task<int> AccrueTogetherAsync(string model, PendingAccrual[] mine, CancellationToken cancellationToken)
-    {
-        var queue = _queues.GetOrAdd(model, _ => new AccrualQueue());
-        lock (queue.Gate)
-        {
-            queue.Waiting.AddRange(mine);
-        }
-
-        while (true)
-        {
-            PendingAccrual[]? batch = null;
-            Task round;
-            lock (queue.Gate)
-            {
-                if (mine.All(p => p.IsDone))
-                {
-                    break;
-                }
-
-                if (!queue.Committing)
-                {
-                    queue.Committing = true;
-                    batch = [.. queue.Waiting.Take(MaxEventsPerBatch)];
-                    queue.Waiting.RemoveRange(0, batch.Length);
-                }
-
-                round = queue.RoundDone.Task;
-            }
-
-            if (batch is null)
-            {
-                await round.WaitAsync(cancellationToken);
-                continue;
-            }
-
-            try
-            {
-                var distinct = batch.DistinctBy(p => p.Accrual.EventId).ToArray();
-                // Not the caller's token: the batch carries other callers' events too.
-                var counted = await AccrueBatchAsync(model, [.. distinct.Select(p => p.Accrual)], CancellationToken.None);
-                foreach (var p in batch)
-                {
-                    var i = Array.IndexOf(distinct, p);
-                    p.Counted = i >= 0 && counted[i];
-                }
-            }
-            catch (Exception e)
-            {
-                foreach (var p in batch)
-                {
-                    p.Error = e; // each caller fails and its message is retried: accruing is idempotent
-                }
-            }
-            finally
-            {
-                lock (queue.Gate)
-                {
-                    queue.Committing = false;
-                    var done = queue.RoundDone;
-                    queue.RoundDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    done.SetResult();
-                }
-            }
-        }
-
-        return mine.FirstOrDefault(p => p.Error is not null)?.Error is { } error
-            ? throw new InvalidOperationException("Accruing vault payables failed.", error)
-            : mine.Count(p => p.Counted == true);
-    }
-
     /// <summary>One transaction: the events' insert-once rows and the balance they add to; per event, whether it counted now.</summary>
-    private async Task<bool[]> AccrueBatchAsync(string model, Accrual[] events, CancellationToken cancellationToken)
+    private async Task<bool[]> AccrueBatchAsync(string model, Accrual[] events)
     {
+        var cancellationToken = CancellationToken.None; // the batch carries several callers' events: no one caller's cancellation applies
         var partition = Partition(model);
         // The balance this instance last wrote is usually still current: try it without a read first.
         var (balance, etag) = _lastWritten.TryGetValue(model, out var last) ? last : await ReadBalanceAsync(model, cancellationToken);
@@ -242,7 +175,7 @@ public sealed class VaultPayables(TableServiceClient tables)
                 var counted = new bool[events.Length];
                 for (var i = 0; i < events.Length; i++)
                 {
-                    counted[i] = (await AccrueBatchAsync(model, [events[i]], cancellationToken))[0];
+                    counted[i] = (await AccrueBatchAsync(model, [events[i]]))[0];
                 }
 
                 return counted;
@@ -342,27 +275,4 @@ public sealed class VaultPayables(TableServiceClient tables)
     }
 
     private sealed record Accrual(string EventId, string Model, long ToVault, long ToTreasury);
-
-    private sealed class PendingAccrual(Accrual accrual)
-    {
-        public Accrual Accrual { get; } = accrual;
-
-        public bool? Counted { get; set; }
-
-        public Exception? Error { get; set; }
-
-        public bool IsDone => Counted is not null || Error is not null;
-    }
-
-    /// <summary>A model's accruals waiting to be committed, and the round the current committer is in.</summary>
-    private sealed class AccrualQueue
-    {
-        public Lock Gate { get; } = new();
-
-        public List<PendingAccrual> Waiting { get; } = [];
-
-        public bool Committing { get; set; }
-
-        public TaskCompletionSource RoundDone { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }
