@@ -17,6 +17,12 @@ namespace Bourse.Accounts;
 /// </summary>
 public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOptions> options, TimeProvider time)
 {
+    /// <summary>Hold ids the caller derives from an Idempotency-Key: only their answers are kept.</summary>
+    public const string IdempotentHoldPrefix = "idem_";
+
+    /// <summary>A table property holds at most 64 KiB; a larger answer is not kept (its retry gets a 409).</summary>
+    public const int MaxKeptAnswer = 60_000;
+
     private const string BalanceRow = "balance";
 
     /// <summary>A pending hold's second row, written and deleted with it, so open holds are listed without reading the history.</summary>
@@ -129,12 +135,14 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     /// A caller that knows the hold's <paramref name="keyId"/> saves a round trip: the key's spend is read
     /// alongside the hold instead of after it.
     /// </remarks>
+    /// <param name="answer">Kept with the hold (up to <see cref="MaxKeptAnswer"/> bytes) to replay to an idempotent retry.</param>
     public async Task<PostResult> PostAsync(
-        string accountId, string holdId, long actualMicroUsdc, CancellationToken cancellationToken, Func<long, UsageEvent>? usage = null, string? keyId = null) =>
-        await FinishAsync(accountId, holdId, keyId, actualMicroUsdc, "posted", usage, cancellationToken);
+        string accountId, string holdId, long actualMicroUsdc, CancellationToken cancellationToken, Func<long, UsageEvent>? usage = null, string? keyId = null,
+        byte[]? answer = null) =>
+        await FinishAsync(accountId, holdId, keyId, actualMicroUsdc, "posted", usage, answer, cancellationToken);
 
     public async Task VoidAsync(string accountId, string holdId, CancellationToken cancellationToken, string? keyId = null) =>
-        await FinishAsync(accountId, holdId, keyId, 0, "voided", null, cancellationToken);
+        await FinishAsync(accountId, holdId, keyId, 0, "voided", null, null, cancellationToken);
 
     /// <summary>Releases pending holds past their expiry (orphaned by a crash); returns how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
@@ -153,7 +161,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     }
 
     private async Task<PostResult> FinishAsync(
-        string accountId, string holdId, string? knownKeyId, long actual, string state, Func<long, UsageEvent>? usage, CancellationToken cancellationToken)
+        string accountId, string holdId, string? knownKeyId, long actual, string state, Func<long, UsageEvent>? usage, byte[]? answer, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(actual);
         using var serial = await SerialAsync(accountId, cancellationToken);
@@ -175,6 +183,10 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             var charge = Math.Min(actual, balance.Available + amount);
             var next = balance with { Pending = balance.Pending - amount, Posted = balance.Posted + charge };
             var finished = new TableEntity(accountId, hold.RowKey) { ["State"] = state, ["Charged"] = charge, ["FinishedAt"] = time.GetUtcNow() };
+            if (answer is { Length: <= MaxKeptAnswer } && holdId.StartsWith(IdempotentHoldPrefix, StringComparison.Ordinal))
+            {
+                finished["Answer"] = answer;
+            }
             var keyId = hold.GetString("KeyId");
             var (spent, keyEtag) = spendRead is not null && knownKeyId == keyId ? spendRead.Result : await ReadKeySpendAsync(accountId, keyId, cancellationToken);
             List<TableTransactionAction> actions =
@@ -212,7 +224,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     private static HoldResult Existing(TableEntity hold, string requestHash, long available) =>
         hold.GetString("RequestHash") != requestHash ? new HoldResult(HoldOutcome.KeyReusedWithDifferentRequest, available)
         : hold.GetString("State") == "pending" ? new HoldResult(HoldOutcome.InProgress, available)
-        : new HoldResult(HoldOutcome.AlreadyPosted, available);
+        : new HoldResult(HoldOutcome.AlreadyPosted, available, hold.GetBinary("Answer"));
 
     private static string HoldRow(string holdId) => "hold|" + holdId;
 

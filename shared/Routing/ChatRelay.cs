@@ -25,6 +25,7 @@ public sealed class ChatRelay(
 
     private readonly StringBuilder _produced = new();
     private JsonObject? _usage;
+    private byte[]? _answer;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -112,7 +113,7 @@ public sealed class ChatRelay(
 
         body["model"] = model.Id;
         // With its length announced and flushed, the answer is complete for the client before billing runs.
-        var answer = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var answer = _answer = Encoding.UTF8.GetBytes(body.ToJsonString());
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json";
         httpContext.Response.ContentLength = answer.Length;
@@ -190,6 +191,6 @@ public sealed class ChatRelay(
         var promptTokens = reported ? (int)_usage!["prompt_tokens"]! : estimator.CountPrompt(request.Body);
         var completionTokens = reported ? (int)_usage!["completion_tokens"]! : estimator.CountText(_produced.ToString());
         var cost = call.IsFree ? 0 : Pricing.Cost(call.Offer, promptTokens, completionTokens);
-        return new CompletionUsage(call.Offer, promptTokens, completionTokens, !reported, cost, end);
+        return new CompletionUsage(call.Offer, promptTokens, completionTokens, !reported, cost, end, end == CompletionEnd.Completed ? _answer : null);
     }
 }

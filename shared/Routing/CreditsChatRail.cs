@@ -55,9 +55,15 @@ public sealed partial class CreditsChatRail(
 
         var holdAmount = plan.MaxCostMicroUsdc;
         var holdId = http.Headers[RoutingHeaders.IdempotencyKey].ToString() is { Length: > 0 } idempotencyKey
-            ? "idem_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{principal.AccountId}|{idempotencyKey}")))
+            ? CreditHolds.IdempotentHoldPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{principal.AccountId}|{idempotencyKey}")))
             : "hold_" + requestId;
         var hold = await holds.PlaceAsync(principal.AccountId, principal.KeyId, holdId, request.RequestHash, holdAmount, cancellationToken, principal.SpendCapMicroUsdc);
+        if (hold is { Outcome: HoldOutcome.AlreadyPosted, Answer: { } answer })
+        {
+            // A retry of a call that completed (its answer lost on the way?): the same answer, not charged again.
+            http.HttpContext.Response.Headers[RoutingHeaders.IdempotentReplayed] = "true";
+            return Results.Bytes(answer, "application/json");
+        }
         if (hold.Outcome != HoldOutcome.Placed)
         {
             return ChatErrorResult.For(hold.Outcome switch
@@ -65,7 +71,7 @@ public sealed partial class CreditsChatRail(
                 HoldOutcome.InsufficientCredits => ChatError.InsufficientCredits(holdAmount, hold.AvailableMicroUsdc),
                 HoldOutcome.SpendCapReached => new ChatError(429, "rate_limit_error", "key_spend_cap_reached", "This API key has reached its spend cap."),
                 HoldOutcome.InProgress => ChatError.Conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still running."),
-                HoldOutcome.AlreadyPosted => ChatError.Conflict("idempotency_key_already_used", "A request with this Idempotency-Key completed already; it was not charged again."),
+                HoldOutcome.AlreadyPosted => ChatError.Conflict("idempotency_key_already_used", "A request with this Idempotency-Key completed already (streamed, or too large to keep); it was not charged again."),
                 _ => new ChatError(422, "invalid_request_error", "idempotency_key_reused", "This Idempotency-Key was used with a different request body."),
             }, requestId);
         }
@@ -95,7 +101,7 @@ public sealed partial class CreditsChatRail(
             UsageEvent? written = null;
             var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None, charged => written = new UsageEvent(
                 "credits_" + holdId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
-                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId), principal.KeyId);
+                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId), principal.KeyId, used.Answer);
             if (!posted.AlreadyPosted && written is not null) // the event of the attempt that committed
             {
                 await outbox.FlushAsync(principal.AccountId, written, CancellationToken.None);

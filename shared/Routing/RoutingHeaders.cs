@@ -8,4 +8,7 @@ public static class RoutingHeaders
     public const string RequestId = "X-Request-Id";
 
     public const string IdempotencyKey = "Idempotency-Key";
+
+    /// <summary>On an answer replayed to a retry with the same Idempotency-Key (as Stripe and others name it).</summary>
+    public const string IdempotentReplayed = "Idempotent-Replayed";
 }

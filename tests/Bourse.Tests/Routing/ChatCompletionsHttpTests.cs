@@ -174,20 +174,32 @@ public sealed class ChatCompletionsHttpTests
     }
 
     [Fact]
-    public async Task IdempotencyKey_SameRequestTwice_ChargedOnce()
+    public async Task IdempotencyKey_SameRequestTwice_ChargedOnceAndTheRetryGetsTheSameAnswer()
     {
         var account = await TestAccount.CreateAsync();
         var body = Body("deepseek-chat", "once only");
+        async Task<long> PostedAsync() => (await account.CreditsAsync()).GetProperty("posted").GetInt64();
 
         using var first = await SendAsync(account, body, idempotencyKey: "k-1");
-        var charged = (await account.CreditsAsync()).GetProperty("posted").GetInt64();
+        var answer = await first.Content.ReadAsStringAsync();
+        var charged = await PostedAsync();
         using var again = await SendAsync(account, body, idempotencyKey: "k-1");
+        var afterReplay = await PostedAsync();
         using var other = await SendAsync(account, Body("deepseek-chat", "a different body"), idempotencyKey: "k-1");
+        using var streamed = await SendAsync(account, Body("deepseek-chat", "streamed once", stream: true), idempotencyKey: "k-2");
+        await streamed.Content.ReadAsStringAsync();
+        var afterStream = await PostedAsync();
+        using var streamedAgain = await SendAsync(account, Body("deepseek-chat", "streamed once", stream: true), idempotencyKey: "k-2");
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(answer, await again.Content.ReadAsStringAsync());
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.True(charged > 0);
+        Assert.Equal(charged, afterReplay);
         Assert.Equal((HttpStatusCode)422, other.StatusCode);
-        Assert.Equal(charged, (await account.CreditsAsync()).GetProperty("posted").GetInt64());
+        Assert.Equal(HttpStatusCode.Conflict, streamedAgain.StatusCode); // a stream is not kept to replay
+        Assert.Equal(afterStream, await PostedAsync());
     }
 
     [Fact]
