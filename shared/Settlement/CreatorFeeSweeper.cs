@@ -4,7 +4,6 @@ using Bourse.Solana.Programs;
 using Bourse.Solana.Rpc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SimpleBase;
 
 namespace Bourse.Settlement;
 
@@ -27,7 +26,7 @@ public sealed partial class CreatorFeeSweeper(
 {
     private const byte UsdcDecimals = 6;
 
-    private readonly Keypair? _treasury = ParseKeypair(treasury.Value.Keypair);
+    private readonly Keypair? _treasury = TreasuryOptions.ParseKeypair(treasury.Value.Keypair);
 
     /// <summary>Finishes open sweeps and starts the ones due; returns the sweeps it touched, in their last state.</summary>
     public async Task<IReadOnlyList<Sweep>> RunAsync(CancellationToken cancellationToken)
@@ -83,7 +82,14 @@ public sealed partial class CreatorFeeSweeper(
         }
 
         var number = balance.Sweeps + 1;
-        var blockhash = (await rpc.GetLatestBlockhashAsync(cancellationToken)).GetValueOrThrow().Value;
+        var latest = await rpc.GetLatestBlockhashAsync(cancellationToken);
+        if (!latest.IsSuccess)
+        {
+            Log.ChainUnavailable(logger, model);
+            return null;
+        }
+
+        var blockhash = latest.Value!.Value;
         var transaction = new Transaction(Message.Compile(treasuryKey.PublicKey, blockhash.Blockhash,
         [
             AssociatedTokenProgram.CreateIdempotent(treasuryKey.PublicKey, owner, usdc),
@@ -137,13 +143,6 @@ public sealed partial class CreatorFeeSweeper(
         }
     }
 
-    private static Keypair? ParseKeypair(string? value) => value?.Trim() switch
-    {
-        null or "" => null,
-        ['[', ..] json => Keypair.FromJson(json),
-        var base58 => Keypair.FromSecretKey(Base58.Bitcoin.Decode(base58)),
-    };
-
     private static partial class Log
     {
         [LoggerMessage(3010, LogLevel.Warning, "Sweeps: no treasury keypair is configured (Treasury:Keypair); creator fees accrue unswept")]
@@ -160,6 +159,9 @@ public sealed partial class CreatorFeeSweeper(
 
         [LoggerMessage(3015, LogLevel.Error, "Sweeps: the treasury's USDC account cannot cover {Model}'s payable of {Payable} micro-USDC; not swept")]
         public static partial void TreasuryShort(ILogger logger, string model, long payable);
+
+        [LoggerMessage(3016, LogLevel.Warning, "Sweeps: the Solana RPC did not answer; {Model} is not swept this run")]
+        public static partial void ChainUnavailable(ILogger logger, string model);
 
         [LoggerMessage(3013, LogLevel.Warning, "Sweep {Model} #{Number}: abandoned, it did nothing on chain ({Signature}: {Error}); the amount is payable again")]
         public static partial void Abandoned(ILogger logger, string model, int number, string signature, string error);

@@ -9,7 +9,11 @@ public static class SettlementServiceCollectionExtensions
     public static IServiceCollection AddBourseSettlement(this IServiceCollection services)
     {
         services.AddOptions<SettlementOptions>().BindConfiguration(SettlementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TreasuryOptions>().BindConfiguration(TreasuryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TreasuryOptions>()
+            .BindConfiguration(TreasuryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.HasValidKeypair(), "Treasury:Keypair is not a Solana keypair (a JSON array of 64 numbers, or base58 of the 64 bytes).")
+            .ValidateOnStart();
         services.TryAddSingleton<SettlementLedger>();
         services.TryAddSingleton<VaultPayables>();
         services.TryAddSingleton<CreatorFeeSweeper>();
