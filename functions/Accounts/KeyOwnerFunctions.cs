@@ -2,14 +2,13 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Bourse.Accounts;
 using Bourse.Routing;
-using Bourse.Settlement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Bourse.Functions.Accounts;
 
 /// <summary>What a key's owner may do with their account: list and revoke keys, read their credits. OpenAI error envelope.</summary>
-public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, SettlementLedger ledger, TimeProvider time)
+public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimeProvider time)
 {
     private static readonly IResult Unauthorized = ChatErrorResult.For(ChatError.Unauthorized("A valid API key is required."), string.Empty);
 
@@ -59,7 +58,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, Settlem
         return Results.Content(CreditsJson.Balance(await balance, await holds).ToJsonString(), "application/json");
     }
 
-    /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: settled usage by key and UTC day (the last 30 days by default).</summary>
+    /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: charged usage by key and UTC day (the last 30 days by default).</summary>
     [Function("Usage")]
     public async Task<IResult> Usage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest request, CancellationToken cancellationToken)
@@ -75,8 +74,8 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, Settlem
             return ChatErrorResult.For(ChatError.BadRequest("'from' and 'to' are UTC days (yyyy-MM-dd), from ≤ to, at most a year apart.", "from"), string.Empty);
         }
 
-        var usage = await ledger.UsageAsync(owner.AccountId, from, to, cancellationToken);
-        var data = new JsonArray([.. usage.Select(u => (JsonNode)new JsonObject
+        var used = await credits.UsageAsync(owner.AccountId, from, to, cancellationToken);
+        var data = new JsonArray([.. used.Select(u => (JsonNode)new JsonObject
         {
             ["day"] = u.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["key_id"] = u.KeyId, ["requests"] = u.Requests,
             ["prompt_tokens"] = u.PromptTokens, ["completion_tokens"] = u.CompletionTokens, ["cost_micro_usdc"] = u.CostMicroUsdc,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Azure;
 using Azure.Data.Tables;
@@ -10,7 +11,7 @@ namespace Bourse.Accounts;
 /// <summary>
 /// Prepaid credits with two-phase holds, in table <see cref="TableNames.CreditAccounts"/>, one
 /// partition per account: the balance row, deposit rows, hold rows (and an <c>open|</c> row per pending
-/// hold), the keys' spend and the usage outbox. Every change to a hold or a
+/// hold), the keys' spend, usage totals by day and key, and the usage outbox. Every change to a hold or a
 /// deposit commits in ONE entity-group transaction with the balance row under its ETag, so parallel
 /// requests can never reserve or charge more than was deposited: a concurrent change makes the
 /// transaction fail (412) and it is retried on fresh numbers. Ids are the caller's, so retries are safe.
@@ -27,6 +28,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
 
     /// <summary>A pending hold's second row, written and deleted with it, so open holds are listed without reading the history.</summary>
     private const string OpenPrefix = "open|";
+    private const string UsageRowPrefix = "usage|";
     private const int MaxAttempts = 50;
 
     /// <summary>
@@ -64,6 +66,19 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
 
     public async Task<CreditBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
         (await ReadBalanceAsync(accountId, cancellationToken)).Balance;
+
+    /// <summary>What the account was charged for, by UTC day and key, for days in [<paramref name="from"/>, <paramref name="to"/>]: one range read.</summary>
+    public async Task<IReadOnlyList<UsageSummary>> UsageAsync(string accountId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var usage = new List<UsageSummary>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {UsagePrefix(from)} and RowKey lt {UsagePrefix(to.AddDays(1))}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            usage.Add(ToUsage(row));
+        }
+
+        return usage;
+    }
 
     /// <summary>The account's pending holds (calls in flight), oldest expiry first: a range read of their <c>open|</c> rows, however long the history.</summary>
     public async Task<IReadOnlyList<OpenHold>> OpenHoldsAsync(string accountId, CancellationToken cancellationToken)
@@ -171,7 +186,9 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             var holdRead = ReadHoldAsync(accountId, holdId, cancellationToken);
             var balanceRead = ReadBalanceAsync(accountId, cancellationToken);
             var spendRead = knownKeyId is null ? null : ReadKeySpendAsync(accountId, knownKeyId, cancellationToken);
-            await Task.WhenAll(holdRead, balanceRead, spendRead ?? Task.CompletedTask);
+            var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            var totalsRead = usage is null || knownKeyId is null ? null : ReadUsageTotalsAsync(accountId, day, knownKeyId, cancellationToken);
+            await Task.WhenAll(holdRead, balanceRead, spendRead ?? Task.CompletedTask, totalsRead ?? Task.CompletedTask);
             var hold = holdRead.Result ?? throw new InvalidOperationException($"Hold {holdId} does not exist on {accountId}.");
             if (hold.GetString("State") != "pending")
             {
@@ -187,6 +204,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             {
                 finished["Answer"] = answer;
             }
+
             var keyId = hold.GetString("KeyId");
             var (spent, keyEtag) = spendRead is not null && knownKeyId == keyId ? spendRead.Result : await ReadKeySpendAsync(accountId, keyId, cancellationToken);
             List<TableTransactionAction> actions =
@@ -202,7 +220,17 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
 
             if (usage is not null)
             {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, UsageOutbox.Row(accountId, usage(charge), time.GetUtcNow())));
+                // The charge, its usage event and the day's totals for the key: one transaction, so counted once.
+                var used = usage(charge);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, UsageOutbox.Row(accountId, used, time.GetUtcNow())));
+                var (totals, totalsEtag) = totalsRead is not null && knownKeyId == keyId ? totalsRead.Result : await ReadUsageTotalsAsync(accountId, day, keyId, cancellationToken);
+                actions.Add(UsageTotalsAction(accountId, day, keyId, totals with
+                {
+                    Requests = totals.Requests + 1,
+                    PromptTokens = totals.PromptTokens + used.PromptTokens,
+                    CompletionTokens = totals.CompletionTokens + used.CompletionTokens,
+                    CostMicroUsdc = totals.CostMicroUsdc + charge,
+                }, totalsEtag));
             }
 
             var outcome = await CommitAsync(accountId, actions, cancellationToken);
@@ -220,6 +248,33 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             await BackoffAsync(attempt, cancellationToken);
         }
     }
+
+    private async Task<(UsageSummary Totals, ETag? ETag)> ReadUsageTotalsAsync(string accountId, DateOnly day, string keyId, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, UsageRow(day, keyId), cancellationToken: cancellationToken);
+        return row.HasValue ? (ToUsage(row.Value!), row.Value!.ETag) : (new UsageSummary(day, keyId, 0, 0, 0, 0), null);
+    }
+
+    private static TableTransactionAction UsageTotalsAction(string accountId, DateOnly day, string keyId, UsageSummary totals, ETag? etag)
+    {
+        var row = new TableEntity(accountId, UsageRow(day, keyId))
+        {
+            ["KeyId"] = keyId, ["Requests"] = totals.Requests, ["PromptTokens"] = totals.PromptTokens,
+            ["CompletionTokens"] = totals.CompletionTokens, ["Cost"] = totals.CostMicroUsdc,
+        };
+        return etag is { } e
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, e)
+            : new TableTransactionAction(TableTransactionActionType.Add, row);
+    }
+
+    private static UsageSummary ToUsage(TableEntity row) => new(
+        DateOnly.ParseExact(row.RowKey.AsSpan(UsageRowPrefix.Length, 8), "yyyyMMdd", CultureInfo.InvariantCulture), row.GetString("KeyId"),
+        row.GetInt64("Requests") ?? 0, row.GetInt64("PromptTokens") ?? 0, row.GetInt64("CompletionTokens") ?? 0, row.GetInt64("Cost") ?? 0);
+
+    /// <summary>Rows <c>usage|yyyyMMdd|keyId</c>: in key order by day, so a date range is one range read.</summary>
+    private static string UsageRow(DateOnly day, string keyId) => UsagePrefix(day) + "|" + keyId;
+
+    private static string UsagePrefix(DateOnly day) => UsageRowPrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     private static HoldResult Existing(TableEntity hold, string requestHash, long available) =>
         hold.GetString("RequestHash") != requestHash ? new HoldResult(HoldOutcome.KeyReusedWithDifferentRequest, available)

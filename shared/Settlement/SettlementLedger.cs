@@ -62,25 +62,6 @@ public sealed class SettlementLedger
         return new ModelDayAggregate(model, day, requests, prompt, completion, gross, provider, creator, protocol);
     }
 
-    /// <summary>An account's settled calls by key and UTC day, for days in [<paramref name="from"/>, <paramref name="to"/>].</summary>
-    public async Task<IReadOnlyList<UsageSummary>> UsageAsync(string accountId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter(
-            $"AccountId eq {accountId} and PartitionKey ge {from.ToString("yyyyMMdd", CultureInfo.InvariantCulture)} and PartitionKey lt {to.AddDays(1).ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
-        string[] columns = ["PartitionKey", "KeyId", "PromptTokens", "CompletionTokens", "Gross"];
-        var rows = new List<(DateOnly Day, string? KeyId, long Prompt, long Completion, long Gross)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
-        {
-            var day = DateOnly.ParseExact(row.PartitionKey[..8], "yyyyMMdd", CultureInfo.InvariantCulture);
-            rows.Add((day, row.GetString("KeyId"), row.GetInt64("PromptTokens") ?? 0, row.GetInt64("CompletionTokens") ?? 0, row.GetInt64("Gross") ?? 0));
-        }
-
-        return [.. rows.GroupBy(r => (r.Day, r.KeyId))
-            .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.KeyId, StringComparer.Ordinal)
-            .Select(g => new UsageSummary(g.Key.Day, g.Key.KeyId, g.Count(), g.Sum(r => r.Prompt), g.Sum(r => r.Completion), g.Sum(r => r.Gross)))];
-    }
-
     /// <summary>Partition keys may not hold '/', so model ids like <c>google/gemma-3-27b-it</c> use '~'.</summary>
     public static string Partition(string model, DateOnly day) =>
         day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "|" + model.Replace('/', '~');

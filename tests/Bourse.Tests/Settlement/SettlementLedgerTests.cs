@@ -118,10 +118,21 @@ public sealed class SettlementLedgerTests
         Assert.True(payable!.HasValue, "the creator fee accrued as a vault payable (owed by the treasury)");
         Assert.Equal(row.GetInt64("CreatorFee"), payable.Value!.GetInt64("ToVault"));
 
-        using var usageRequest = new HttpRequestMessage(HttpMethod.Get, $"{LocalStack.Instance.Api}/v1/usage");
-        usageRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
-        using var usageResponse = await http.SendAsync(usageRequest);
-        var usage = System.Text.Json.JsonDocument.Parse(await usageResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        System.Text.Json.JsonElement usage = default;
+        for (var i = 0; i < 50; i++) // the account's usage is written beside the payable: poll a moment
+        {
+            using var usageRequest = new HttpRequestMessage(HttpMethod.Get, $"{LocalStack.Instance.Api}/v1/usage");
+            usageRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
+            using var usageResponse = await http.SendAsync(usageRequest);
+            usage = System.Text.Json.JsonDocument.Parse(await usageResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data").Clone();
+            if (usage.GetArrayLength() > 0)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
         var day = Assert.Single(usage.EnumerateArray());
         Assert.Equal((1, account.KeyId, row.GetInt64("Gross")), (day.GetProperty("requests").GetInt32(), day.GetProperty("key_id").GetString(), day.GetProperty("cost_micro_usdc").GetInt64()));
     }
