@@ -16,15 +16,26 @@ public sealed record SettlementPosting(UsageEvent Event, FeeSplit Split, int Cre
     public const string Protocol = "protocol";
     public const string Treasury = "treasury";
 
+    /// <summary>Creator fees the treasury holds for the model's vault: what this posting credits to <see cref="CreatorPayable"/>.</summary>
+    public long OwedToVault => Legs.Where(l => l.Credit == CreatorPayable(Event.Model)).Sum(l => l.Amount);
+
+    /// <summary>What an x402 payment into the vault brought in beyond the creator's share: the vault's net debit.</summary>
+    public long OwedToTreasury =>
+        Legs.Where(l => l.Debit == Vault(Event.Model)).Sum(l => l.Amount) - Legs.Where(l => l.Credit == Vault(Event.Model)).Sum(l => l.Amount);
+
+    public static string CreatorPayable(string model) => "creator-payable:" + model;
+
+    public static string Vault(string model) => "vault:" + model;
+
     public static SettlementPosting For(UsageEvent usage, int creatorFeeBps, int protocolFeeBps, bool paidIntoVault)
     {
         var gross = usage.Rail == UsageEvent.X402Rail ? usage.AmountPaidMicroUsdc ?? usage.CostMicroUsdc : usage.CostMicroUsdc;
         var split = FeeSplit.Of(gross, creatorFeeBps, protocolFeeBps);
         var provider = "provider:" + usage.Offer.Split('/')[0];
         var source = usage.Rail == UsageEvent.X402Rail
-            ? (paidIntoVault ? "vault:" + usage.Model : Treasury)
+            ? (paidIntoVault ? Vault(usage.Model) : Treasury)
             : "customer:" + usage.AccountId;
-        var creator = usage.Rail == UsageEvent.X402Rail && paidIntoVault ? "vault:" + usage.Model : "creator-payable:" + usage.Model;
+        var creator = usage.Rail == UsageEvent.X402Rail && paidIntoVault ? Vault(usage.Model) : CreatorPayable(usage.Model);
         return new SettlementPosting(usage, split, creatorFeeBps, protocolFeeBps,
         [
             new LedgerLeg(source, Clearing, split.Gross),

@@ -41,7 +41,7 @@ public sealed class VaultPayables
         var accrued = 0;
         var moving = postings
             .DistinctBy(p => p.Event.EventId)
-            .Select(p => new Accrual(p.Event.EventId, p.Event.Model, OwedToVault(p), OwedToTreasury(p)))
+            .Select(p => new Accrual(p.Event.EventId, p.Event.Model, p.OwedToVault, p.OwedToTreasury))
             .Where(a => a.ToVault != 0 || a.ToTreasury != 0)
             .GroupBy(a => a.Model);
         foreach (var model in moving)
@@ -113,17 +113,6 @@ public sealed class VaultPayables
     /// </summary>
     public Task<Sweep> AbandonAsync(Sweep sweep, string error, CancellationToken cancellationToken) =>
         TransitionAsync(sweep, SweepState.Abandoned, error, cancellationToken);
-
-    /// <summary>Creator fees the treasury holds for the model's vault.</summary>
-    public static long OwedToVault(SettlementPosting posting) =>
-        posting.Legs.Where(l => l.Credit == "creator-payable:" + posting.Event.Model).Sum(l => l.Amount);
-
-    /// <summary>What an x402 payment into the vault brought in beyond the creator's share.</summary>
-    public static long OwedToTreasury(SettlementPosting posting)
-    {
-        var vault = "vault:" + posting.Event.Model;
-        return posting.Legs.Where(l => l.Debit == vault).Sum(l => l.Amount) - posting.Legs.Where(l => l.Credit == vault).Sum(l => l.Amount);
-    }
 
     /// <summary>One transaction: the events' insert-once rows and the balance they add to; per event, whether it counted now.</summary>
     private async Task<bool[]> AccrueBatchAsync(string model, Accrual[] events)

@@ -56,8 +56,8 @@ public sealed class CreatorFeeSweepTests
         var balance = await _payables.BalanceAsync(_model, CancellationToken.None);
 
         Assert.Equal(postings.Count, counted.Sum());
-        Assert.Equal(postings.Sum(VaultPayables.OwedToVault), balance.OwedToVault);
-        Assert.Equal(postings.Sum(VaultPayables.OwedToTreasury), balance.OwedToTreasury);
+        Assert.Equal(postings.Where(p => p.Event.Rail == UsageEvent.CreditsRail).Sum(p => p.Split.CreatorFee), balance.OwedToVault);
+        Assert.Equal(postings.Where(p => p.Event.Rail == UsageEvent.X402Rail).Sum(p => p.Split.ProviderPayout + p.Split.ProtocolFee), balance.OwedToTreasury);
     }
 
     [Fact]
