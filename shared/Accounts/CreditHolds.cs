@@ -40,7 +40,11 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
 
     private readonly TableClient _table = tables.GetTableClient(TableNames.CreditAccounts);
 
-    public async Task<CreditBalance> DepositAsync(string accountId, string depositId, long amountMicroUsdc, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a deposit once per <paramref name="depositId"/>: a repeat with the same amount changes nothing
+    /// (<see cref="DepositOutcome.Repeated"/>); with another amount it is a <see cref="DepositOutcome.Conflict"/>.
+    /// </summary>
+    public async Task<DepositResult> DepositAsync(string accountId, string depositId, long amountMicroUsdc, CancellationToken cancellationToken)
     {
         using var serial = await SerialAsync(accountId, cancellationToken);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMicroUsdc);
@@ -48,18 +52,28 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         for (var attempt = 0; ; attempt++)
         {
             var (balance, etag) = await ReadBalanceAsync(accountId, cancellationToken);
-            var next = balance with { Deposited = checked(balance.Deposited + amountMicroUsdc) };
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, "deposit|" + depositId, cancellationToken: cancellationToken);
+            if (existing.HasValue)
+            {
+                return new DepositResult(existing.Value!.GetInt64("Amount") == amountMicroUsdc ? DepositOutcome.Repeated : DepositOutcome.Conflict, balance);
+            }
+
+            if (balance.Deposited > long.MaxValue - amountMicroUsdc)
+            {
+                return new DepositResult(DepositOutcome.Overflow, balance);
+            }
+
+            var next = balance with { Deposited = balance.Deposited + amountMicroUsdc };
             var deposit = new TableEntity(accountId, "deposit|" + depositId) { ["Amount"] = amountMicroUsdc, ["At"] = time.GetUtcNow() };
             var outcome = await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.Add, deposit), BalanceAction(accountId, next, etag)], cancellationToken);
-            switch (outcome)
+            if (outcome == Commit.Done)
             {
-                case Commit.Done:
-                    return next;
-                case Commit.Exists:
-                    return (await ReadBalanceAsync(accountId, cancellationToken)).Balance; // this deposit was applied before
-                default:
-                    await BackoffAsync(attempt, cancellationToken);
-                    break;
+                return new DepositResult(DepositOutcome.Applied, next);
+            }
+
+            if (outcome != Commit.Exists)
+            {
+                await BackoffAsync(attempt, cancellationToken);
             }
         }
     }
@@ -106,10 +120,13 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             var spendRead = ReadKeySpendAsync(accountId, keyId, cancellationToken);
             await Task.WhenAll(holdRead, balanceRead, spendRead);
             var (balance, etag) = balanceRead.Result;
-            if (holdRead.Result is { } existing)
+            var retried = holdRead.Result;
+            if (retried is not null && (retried.GetString("State") != "voided" || retried.GetString("RequestHash") != requestHash))
             {
-                return Existing(existing, requestHash, balance.Available);
+                return Existing(retried, requestHash, balance.Available);
             }
+
+            // A voided hold (its call failed before serving anything, or expired) may run again under the same id.
 
             if (etag is null || balance.Available < amountMicroUsdc)
             {
@@ -132,7 +149,8 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             var keySpend = KeySpendAction(accountId, keyId, spent with { Pending = spent.Pending + amountMicroUsdc }, keyEtag);
             TableTransactionAction[] actions =
             [
-                new(TableTransactionActionType.Add, hold), BalanceAction(accountId, next, etag), keySpend, new(TableTransactionActionType.Add, open),
+                retried is null ? new(TableTransactionActionType.Add, hold) : new(TableTransactionActionType.UpdateReplace, hold, retried.ETag),
+                BalanceAction(accountId, next, etag), keySpend, new(TableTransactionActionType.Add, open),
             ];
             if (await CommitAsync(accountId, actions, cancellationToken) == Commit.Done)
             {
@@ -151,13 +169,14 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     /// alongside the hold instead of after it.
     /// </remarks>
     /// <param name="answer">Kept with the hold (up to <see cref="MaxKeptAnswer"/> bytes) to replay to an idempotent retry.</param>
+    /// <param name="servedBy">The offer that served the kept answer (<c>X-Bourse-Model-Id</c> of its replay).</param>
     public async Task<PostResult> PostAsync(
         string accountId, string holdId, long actualMicroUsdc, CancellationToken cancellationToken, Func<long, UsageEvent>? usage = null, string? keyId = null,
-        byte[]? answer = null) =>
-        await FinishAsync(accountId, holdId, keyId, actualMicroUsdc, "posted", usage, answer, cancellationToken);
+        byte[]? answer = null, string? servedBy = null) =>
+        await FinishAsync(accountId, holdId, keyId, actualMicroUsdc, "posted", usage, answer, servedBy, cancellationToken);
 
     public async Task VoidAsync(string accountId, string holdId, CancellationToken cancellationToken, string? keyId = null) =>
-        await FinishAsync(accountId, holdId, keyId, 0, "voided", null, null, cancellationToken);
+        await FinishAsync(accountId, holdId, keyId, 0, "voided", null, null, null, cancellationToken);
 
     /// <summary>Releases pending holds past their expiry (orphaned by a crash); returns how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
@@ -176,7 +195,8 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     }
 
     private async Task<PostResult> FinishAsync(
-        string accountId, string holdId, string? knownKeyId, long actual, string state, Func<long, UsageEvent>? usage, byte[]? answer, CancellationToken cancellationToken)
+        string accountId, string holdId, string? knownKeyId, long actual, string state, Func<long, UsageEvent>? usage, byte[]? answer, string? servedBy,
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(actual);
         using var serial = await SerialAsync(accountId, cancellationToken);
@@ -197,12 +217,14 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
 
             var amount = hold.GetInt64("Amount") ?? 0;
             var (balance, etag) = balanceRead.Result;
-            var charge = Math.Min(actual, balance.Available + amount);
+            // Never more than the hold quoted before the call, nor than the account holds.
+            var charge = Math.Min(Math.Min(actual, amount), balance.Available + amount);
             var next = balance with { Pending = balance.Pending - amount, Posted = balance.Posted + charge };
             var finished = new TableEntity(accountId, hold.RowKey) { ["State"] = state, ["Charged"] = charge, ["FinishedAt"] = time.GetUtcNow() };
             if (answer is { Length: <= MaxKeptAnswer } && holdId.StartsWith(IdempotentHoldPrefix, StringComparison.Ordinal))
             {
                 finished["Answer"] = answer;
+                finished["ServedBy"] = servedBy;
             }
 
             var keyId = hold.GetString("KeyId");
@@ -279,7 +301,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     private static HoldResult Existing(TableEntity hold, string requestHash, long available) =>
         hold.GetString("RequestHash") != requestHash ? new HoldResult(HoldOutcome.KeyReusedWithDifferentRequest, available)
         : hold.GetString("State") == "pending" ? new HoldResult(HoldOutcome.InProgress, available)
-        : new HoldResult(HoldOutcome.AlreadyPosted, available, hold.GetBinary("Answer"));
+        : new HoldResult(HoldOutcome.AlreadyPosted, available, hold.GetBinary("Answer"), hold.GetString("ServedBy"));
 
     private static string HoldRow(string holdId) => "hold|" + holdId;
 

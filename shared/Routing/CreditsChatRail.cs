@@ -25,6 +25,9 @@ public sealed partial class CreditsChatRail(
     TimeProvider time,
     ILogger<CreditsChatRail> logger)
 {
+    /// <summary>How long a hold's placement may take, whatever the client does meanwhile.</summary>
+    private static readonly TimeSpan LedgerWriteTimeout = TimeSpan.FromSeconds(30);
+
     public async Task<IResult> CompleteAsync(HttpRequest http, CancellationToken cancellationToken)
     {
         var requestId = "req_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
@@ -57,11 +60,25 @@ public sealed partial class CreditsChatRail(
         var holdId = http.Headers[RoutingHeaders.IdempotencyKey].ToString() is { Length: > 0 } idempotencyKey
             ? CreditHolds.IdempotentHoldPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{principal.AccountId}|{idempotencyKey}")))
             : "hold_" + requestId;
-        var hold = await holds.PlaceAsync(principal.AccountId, principal.KeyId, holdId, request.RequestHash, holdAmount, cancellationToken, principal.SpendCapMicroUsdc);
+        // The ledger write is not the client's to cancel: a hold committed as the client hung up must still be
+        // seen and released. A bounded token of its own, then the client's state is looked at.
+        HoldResult hold;
+        using (var ledgerWrite = new CancellationTokenSource(LedgerWriteTimeout))
+        {
+            hold = await holds.PlaceAsync(principal.AccountId, principal.KeyId, holdId, request.RequestHash, holdAmount, ledgerWrite.Token, principal.SpendCapMicroUsdc);
+        }
+
         if (hold is { Outcome: HoldOutcome.AlreadyPosted, Answer: { } answer })
         {
             // A retry of a call that completed (its answer lost on the way?): the same answer, not charged again.
-            http.HttpContext.Response.Headers[RoutingHeaders.IdempotentReplayed] = "true";
+            var headers = http.HttpContext.Response.Headers;
+            headers[RoutingHeaders.IdempotentReplayed] = "true";
+            headers[RoutingHeaders.RequestId] = requestId;
+            if (hold.ServedBy is { } servedBy)
+            {
+                headers[RoutingHeaders.ModelId] = servedBy;
+            }
+
             return Results.Bytes(answer, "application/json");
         }
         if (hold.Outcome != HoldOutcome.Placed)
@@ -80,11 +97,12 @@ public sealed partial class CreditsChatRail(
         ChatError? failed;
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             (call, failed) = await router.StartAsync(request, model, plan.Candidates, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch
         {
-            // The client left before the first token: nothing was produced, release the hold now.
+            // The client left (or anything else broke) before the first token: nothing was served, release the hold now.
             await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None, principal.KeyId);
             throw;
         }
@@ -97,11 +115,17 @@ public sealed partial class CreditsChatRail(
 
         return new ChatRelay(call!, request, model, requestId, estimator, options.Value.IdleTimeout, async used =>
         {
-            // Billing must happen however the call ended, client gone or not.
+            // Billing must happen however the call ended, client gone or not; nothing served, nothing billed.
+            if (used.End == CompletionEnd.NotServed)
+            {
+                await holds.VoidAsync(principal.AccountId, holdId, CancellationToken.None, principal.KeyId);
+                return;
+            }
+
             UsageEvent? written = null;
             var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None, charged => written = new UsageEvent(
                 "credits_" + holdId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
-                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId), principal.KeyId, used.Answer);
+                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId), principal.KeyId, used.Answer, used.Offer.QualifiedId);
             if (!posted.AlreadyPosted && written is not null) // the event of the attempt that committed
             {
                 await outbox.FlushAsync(principal.AccountId, written, CancellationToken.None);
