@@ -124,14 +124,14 @@ public sealed class RailHardeningTests
     }
 
     [Fact]
-    public async Task Credits_ClientsAbortWithinSixtyMilliseconds_NoHoldIsLeftPending()
+    public async Task Credits_ClientsAbortEarly_NoHoldIsLeftPending()
     {
         var account = await TestAccount.CreateAsync();
         var random = new Random(1234);
 
-        await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+        await Task.WhenAll(Enumerable.Range(0, 150).Select(async i =>
         {
-            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(0, 60)));
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(0, 200)));
             try
             {
                 using var response = await SendAsync(account, Encoding.UTF8.GetBytes(Body("deepseek-chat", $"abort {i}")), cancellationToken: cancel.Token);
