@@ -80,6 +80,11 @@ var tableNames = [
   'CreditAccounts'
   'Settlements'
   'VaultPayables'
+  'ProgramAccounts'
+  'ModelMints'
+  'ModelVaults'
+  'ChainHistory'
+  'IndexerState'
 ]
 
 var names = {
