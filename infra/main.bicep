@@ -81,6 +81,11 @@ var tableNames = [
   'Settlements'
   'VaultPayables'
   'Listings'
+  'ProgramAccounts'
+  'ModelMints'
+  'ModelVaults'
+  'ChainHistory'
+  'IndexerState'
 ]
 
 var names = {
