@@ -80,6 +80,7 @@ var tableNames = [
   'CreditAccounts'
   'Settlements'
   'VaultPayables'
+  'Listings'
   'ProgramAccounts'
   'ModelMints'
   'ModelVaults'

@@ -18,6 +18,9 @@ public static class TableNames
     /// <summary>What the treasury and each model's revenue vault owe each other, and the sweeps that pay it, one partition per model.</summary>
     public const string VaultPayables = "VaultPayables";
 
+    /// <summary>The listing registry: one row per listed model (token, vault, creator fee, status), written by the indexer and admin approval.</summary>
+    public const string Listings = "Listings";
+
     /// <summary>The Quasar program's accounts decoded by the IDL: partition the account type, row key the address.</summary>
     public const string ProgramAccounts = "ProgramAccounts";
 
