@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Bourse.Listings;
 using Bourse.Quasar;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public sealed partial class ChainIndexer(
     ProgramAccountSource accounts,
     TokenStateSource tokens,
     HistorySource history,
+    ListingStore registry,
     IOptions<IndexerOptions> options,
     ILogger<ChainIndexer> logger) : IDisposable
 {
@@ -72,6 +74,7 @@ public sealed partial class ChainIndexer(
             ?? await StoredListingsAsync(cancellationToken);
         _lastListings = listings;
         report.Listings = listings;
+        await RegisterAsync(listings, report, cancellationToken);
 
         await tokens.RunAsync(listings, settings, report, cancellationToken);
 
@@ -88,6 +91,53 @@ public sealed partial class ChainIndexer(
 
         Log.Cycle(logger, report.ToString());
         return report;
+    }
+
+    /// <summary>The listings into the <c>Listings</c> registry (which writes only what changed).</summary>
+    private async Task RegisterAsync(IReadOnlyList<ChainListing> listings, IndexerCycleReport report, CancellationToken cancellationToken)
+    {
+        var mapped = new List<Listing>(listings.Count);
+        foreach (var l in listings)
+        {
+            if (ToListing(l) is { } listing)
+            {
+                mapped.Add(listing);
+            }
+            else
+            {
+                Log.UnknownTerms(logger, l.Address, l.Track, l.Status);
+            }
+        }
+
+        try
+        {
+            report.ListingRows = (await registry.UpsertAsync(mapped, cancellationToken)).Written;
+        }
+        catch (RequestFailedException e)
+        {
+            report.Fail("listings", e.Message);
+            Log.RegistryFailed(logger, e.Message);
+        }
+    }
+
+    /// <summary>A chain listing in the registry's terms; a pending listing is not paid yet (Paused). Null for a track or status the registry does not know.</summary>
+    public static Listing? ToListing(ChainListing l)
+    {
+        if (!Enum.TryParse<ListingTrack>(l.Track, ignoreCase: true, out var track))
+        {
+            return null;
+        }
+
+        ListingStatus? status = l.Status.ToUpperInvariant() switch
+        {
+            "APPROVED" => ListingStatus.Approved,
+            "PAUSED" or "PENDING" => ListingStatus.Paused,
+            "DELISTED" => ListingStatus.Delisted,
+            _ => null,
+        };
+        return status is { } s
+            ? new Listing(l.ModelId, l.Mint, l.TokenProgram, track, l.ModelFeeBps, l.VaultAuthority, l.VaultUsdcAccount, s, l.Slot, ListingSource.Chain, l.Address)
+            : null;
     }
 
     private async Task BumpGenerationAsync(TableEntity? row, long current, IndexerCycleReport report, CancellationToken cancellationToken)
@@ -138,6 +188,12 @@ public sealed partial class ChainIndexer(
     {
         [LoggerMessage(6030, LogLevel.Information, "Indexer cycle: {Summary}")]
         public static partial void Cycle(ILogger logger, string summary);
+
+        [LoggerMessage(6032, LogLevel.Warning, "Indexer: listing {Address} has a track ({Track}) or status ({Status}) the registry does not know; not registered")]
+        public static partial void UnknownTerms(ILogger logger, string address, string track, string status);
+
+        [LoggerMessage(6033, LogLevel.Warning, "Indexer: the Listings registry could not be written: {Reason}")]
+        public static partial void RegistryFailed(ILogger logger, string reason);
 
         [LoggerMessage(6031, LogLevel.Warning, "Indexer: stored listing {Address} is unreadable: {Reason}")]
         public static partial void StoredListingUnreadable(ILogger logger, string address, string reason);
