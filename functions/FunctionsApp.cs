@@ -13,9 +13,11 @@ public static class FunctionsApp
         services.AddBourseStorage(configuration);
         services.AddBourseHealth();
         services.AddSolanaRpc();
+        services.AddListings();
         services.AddX402();
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();
+        services.AddMarket();
         return services;
     }
 }

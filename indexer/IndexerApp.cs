@@ -13,6 +13,8 @@ public static class IndexerApp
         services.AddBourseStorage(configuration);
         services.AddBourseHealth();
         services.AddSolanaRpc();
+        services.AddListings();
+        services.AddChainIndex();
         return services;
     }
 }

@@ -80,6 +80,12 @@ var tableNames = [
   'CreditAccounts'
   'Settlements'
   'VaultPayables'
+  'Listings'
+  'ProgramAccounts'
+  'ModelMints'
+  'ModelVaults'
+  'ChainHistory'
+  'IndexerState'
 ]
 
 var names = {
