@@ -31,7 +31,7 @@ public sealed partial class HistorySource(SolanaRpcClient rpc, ChainTables table
             {
                 await IndexAddressAsync(watch, idl, listingsByAddress, options, report, fetched, cancellationToken);
             }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException or RpcFailureException)
+            catch (Exception e) when (SourceFailure.IsSourceFailure(e))
             {
                 report.Fail(source, e.Message);
                 Log.Failed(logger, source, e.Message);

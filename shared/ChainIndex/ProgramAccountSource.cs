@@ -27,7 +27,7 @@ public sealed partial class ProgramAccountSource(SolanaRpcClient rpc, ChainTable
                     listings = found;
                 }
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or RpcFailureException)
+            catch (Exception e) when (SourceFailure.IsSourceFailure(e))
             {
                 report.Fail(source, e.Message);
                 Log.SourceFailed(logger, source, e.Message);

@@ -24,7 +24,7 @@ public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables ta
         {
             await IndexAsync(listings, options, report, cancellationToken);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or RpcFailureException)
+        catch (Exception e) when (SourceFailure.IsSourceFailure(e))
         {
             report.Fail("tokens", e.Message);
             Log.Failed(logger, e.Message);
