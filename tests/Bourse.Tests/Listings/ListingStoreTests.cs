@@ -80,7 +80,7 @@ public sealed class ListingStoreTests
     public async Task Registry_ServesFromMemoryAndSeesChangesOnRefresh()
     {
         using var store = new ListingStore(Tables);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var registry = new ListingRegistry(store, time, Options.Create(new ListingsOptions { RefreshInterval = TimeSpan.FromSeconds(15) }), NullLogger<ListingRegistry>.Instance);
         var listing = NewListing($"t-{Guid.NewGuid():N}/r", slot: 1);
         await store.UpsertAsync([listing], CancellationToken.None);

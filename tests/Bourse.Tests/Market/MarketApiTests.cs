@@ -110,7 +110,7 @@ public sealed class MarketApiTests
         }
 
         var days = detail.GetProperty("days").EnumerateArray().ToList();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
         Assert.Equal(30, days.Count);
         Assert.Equal(Enumerable.Range(0, 30).Select(i => today.AddDays(i - 29)), days.Select(d => DateOnly.Parse(d.GetProperty("day").GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.True(days[29].GetProperty("calls").GetInt64() > 0);
