@@ -17,4 +17,13 @@ public static class TableNames
 
     /// <summary>What the treasury and each model's revenue vault owe each other, and the sweeps that pay it, one partition per model.</summary>
     public const string VaultPayables = "VaultPayables";
+
+    /// <summary>Sign-In-With-Solana: single-use challenge nonces and wallet sessions (by token hash).</summary>
+    public const string SignIns = "SignIns";
+
+    /// <summary>Solana Pay deposits: one partition per account (requests and the payments credited to them), the open ones and the signatures claimed.</summary>
+    public const string Deposits = "Deposits";
+
+    /// <summary>Creator applications for a listing, and the per-address rate-limit windows.</summary>
+    public const string CreatorApplications = "CreatorApplications";
 }
