@@ -13,13 +13,14 @@ namespace Bourse.SignIn;
 /// Sign-In-With-Solana. A challenge is a stored, short-lived, single-use nonce; a session is a random
 /// bearer token (<c>bs_sess_</c>…) stored only as its SHA-256. A wallet is one account: its address is the
 /// account id. Table <see cref="TableNames.SignIns"/>: partition <c>challenge</c> (row = nonce) and
-/// partition <c>session</c> (row = token hash).
+/// partition <c>used</c> (row = nonce, once used), partition <c>session</c> (row = token hash).
 /// </summary>
 public sealed class WalletSignIn(TableServiceClient tables, IOptions<SignInOptions> options, TimeProvider time)
 {
     public const string TokenPrefix = "bs_sess_";
     private const string ChallengePartition = "challenge";
     private const string SessionPartition = "session";
+    private const string UsedPartition = "used";
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const int TokenLength = 43;
 
@@ -80,7 +81,7 @@ public sealed class WalletSignIn(TableServiceClient tables, IOptions<SignInOptio
             return SignInResult.Refused(SignInFailure.BadSignature);
         }
 
-        if (!await DeleteAsync(challenge, cancellationToken))
+        if (!await UseAsync(challenge, cancellationToken))
         {
             return SignInResult.Refused(SignInFailure.UnknownNonce); // another request used it first
         }
@@ -135,6 +136,22 @@ public sealed class WalletSignIn(TableServiceClient tables, IOptions<SignInOptio
 
     public static bool IsSessionToken(string token) =>
         token.Length == TokenPrefix.Length + TokenLength && token.StartsWith(TokenPrefix, StringComparison.Ordinal);
+
+    /// <summary>Uses the nonce up: insert-if-absent of its <c>used</c> row decides which request wins; then the challenge goes.</summary>
+    private async Task<bool> UseAsync(TableEntity challenge, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.AddEntityAsync(new TableEntity(UsedPartition, challenge.RowKey) { ["ExpiresAt"] = challenge.GetDateTimeOffset("ExpiresAt") }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+
+        await DeleteAsync(challenge, cancellationToken);
+        return true;
+    }
 
     private async Task<bool> DeleteAsync(TableEntity challenge, CancellationToken cancellationToken)
     {
