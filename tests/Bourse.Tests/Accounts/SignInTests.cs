@@ -136,6 +136,26 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task Purge_DeletesExpiredChallenges_AndKeepsLiveOnes()
+    {
+        // Two days in the past, so the purge cannot touch rows of tests running now.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-2));
+        var signIn = SignIn(clock);
+        using var wallet = Keypair.Generate();
+        var old = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var fresh = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);
+
+        var purged = await signIn.PurgeExpiredAsync(CancellationToken.None);
+        var oldAfter = await signIn.SignInAsync(wallet.PublicKey.ToString(), old.Nonce, Sign(wallet, old.Message), CancellationToken.None);
+        var freshAfter = await signIn.SignInAsync(wallet.PublicKey.ToString(), fresh.Nonce, Sign(wallet, fresh.Message), CancellationToken.None);
+
+        Assert.True(purged >= 1);
+        Assert.Equal(SignInFailure.UnknownNonce, oldAfter.Failure); // gone, not merely expired
+        Assert.Equal(SignInFailure.None, freshAfter.Failure);
+    }
+
+    [Fact]
     public async Task BadInput_GetsProblemDetails_AndStoresNoChallenge()
     {
         var address = Keypair.Generate().PublicKey.ToString();
