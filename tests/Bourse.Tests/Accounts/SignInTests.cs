@@ -33,7 +33,7 @@ public sealed class SignInTests
         Assert.Contains($"Nonce: {nonce}", lines);
         Assert.Contains(lines, l => l.StartsWith("Issued At: ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Expiration Time: ", StringComparison.Ordinal));
-        Assert.True(challenge.GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+        Assert.True(challenge.GetProperty("expiresAt").GetDateTimeOffset() > TimeProvider.System.GetUtcNow());
 
         using var session = await WalletUser.SessionAsync(user.Address, nonce, user.Sign(message));
         Assert.Equal(HttpStatusCode.Created, session.StatusCode);
@@ -97,7 +97,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Session_ExpiredChallenge_IsRefused()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var signIn = SignIn(clock);
         using var wallet = Keypair.Generate();
         var challenge = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);
@@ -112,7 +112,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Session_Expired_IsRefused_AndSignOutEndsOne()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var signIn = SignIn(clock);
         using var wallet = Keypair.Generate();
         var challenge = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);
@@ -139,7 +139,7 @@ public sealed class SignInTests
     public async Task Purge_DeletesExpiredChallenges_AndKeepsLiveOnes()
     {
         // Two days in the past, so the purge cannot touch rows of tests running now.
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-2));
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(-2));
         var signIn = SignIn(clock);
         using var wallet = Keypair.Generate();
         var old = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);

@@ -193,7 +193,7 @@ public sealed class CreatorListingTests
     /// <summary>The payTo of an unpaid x402 call to <paramref name="model"/>; polls (the registry's refresh) until it is <paramref name="until"/> when given.</summary>
     private static async Task<string> PayToAsync(string model, string? until = null)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
         while (true)
         {
             using var response = await WalletUser.Http.PostAsJsonAsync($"{LocalStack.Instance.Api}/x402/v1/chat/completions",
@@ -201,7 +201,7 @@ public sealed class CreatorListingTests
             Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             var payTo = body.GetProperty("accepts")[0].GetProperty("payTo").GetString()!;
-            if (until is null || payTo == until || DateTimeOffset.UtcNow > deadline)
+            if (until is null || payTo == until || TimeProvider.System.GetUtcNow() > deadline)
             {
                 return payTo;
             }
