@@ -18,6 +18,9 @@ public static class FunctionsApp
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();
         services.AddMarket();
+        services.AddBourseSignIn();
+        services.AddBourseDeposits();
+        services.AddBourseCreators();
         return services;
     }
 }

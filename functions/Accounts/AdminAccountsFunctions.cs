@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bourse.Functions.Accounts;
 
-/// <summary>The operator's account routes: deposits and new keys. Bearer <c>Admin:Token</c>; errors as problem details.</summary>
+/// <summary>The operator's account routes: deposits and new keys. Bearer <c>Admin:Token</c> or an admin wallet's session; errors as problem details.</summary>
 public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, CreditHolds credits)
 {
     private const int MaxBodyBytes = 256 * 1024;
@@ -21,7 +21,7 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
         string accountId,
         CancellationToken cancellationToken)
     {
-        if (Refused(request, accountId) is { } refused)
+        if (await RefusedAsync(request, accountId, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -56,7 +56,7 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
         string accountId,
         CancellationToken cancellationToken)
     {
-        if (Refused(request, accountId) is { } refused)
+        if (await RefusedAsync(request, accountId, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -83,8 +83,9 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
         };
     }
 
-    private IResult? Refused(HttpRequest request, string accountId) =>
-        !admin.IsAuthorized(request.Headers.Authorization) ? Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "An admin bearer token is required.")
+    private async Task<IResult?> RefusedAsync(HttpRequest request, string accountId, CancellationToken cancellationToken) =>
+        !await admin.IsAuthorizedAsync(request.Headers.Authorization, cancellationToken)
+            ? Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "An admin bearer token (Admin:Token, or an admin wallet's session) is required.")
         : !TableKey.IsValidId(accountId) ? BadRequest($"An account id is {IdRule}.")
         : null;
 

@@ -128,7 +128,7 @@ public sealed partial class CreditsChatRail(
             UsageEvent? written = null;
             var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None, charged => written = new UsageEvent(
                 "credits_" + holdId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
-                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId, Terms: terms), principal.KeyId, used.Answer, used.Offer.QualifiedId);
+                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId, Terms: terms), principal.KeyId, used.Answer, used.Offer.QualifiedId, model.Id);
             if (!posted.AlreadyPosted && written is not null) // the event of the attempt that committed
             {
                 await outbox.FlushAsync(principal.AccountId, written, CancellationToken.None);

@@ -35,4 +35,13 @@ public static class TableNames
 
     /// <summary>The indexer's checkpoints (per watched address) and its run lease.</summary>
     public const string IndexerState = "IndexerState";
+
+    /// <summary>Sign-In-With-Solana: single-use challenge nonces and wallet sessions (by token hash).</summary>
+    public const string SignIns = "SignIns";
+
+    /// <summary>Solana Pay deposits: one partition per account (requests and the payments credited to them), the open ones and the signatures claimed.</summary>
+    public const string Deposits = "Deposits";
+
+    /// <summary>Creator applications for a listing, and the per-address rate-limit windows.</summary>
+    public const string CreatorApplications = "CreatorApplications";
 }
