@@ -80,6 +80,7 @@ var tableNames = [
   'CreditAccounts'
   'Settlements'
   'VaultPayables'
+  'Listings'
 ]
 
 var names = {

@@ -23,4 +23,7 @@ public static class TableNames
 
     /// <summary>Token-2022 transfer-fee harvests: accounts harvested, amounts withdrawn to the treasury, signatures; one partition per mint.</summary>
     public const string FeeHarvests = "FeeHarvests";
+
+    /// <summary>The listing registry: one row per listed model (token, vault, creator fee, status), written by the indexer and admin approval.</summary>
+    public const string Listings = "Listings";
 }
