@@ -81,6 +81,13 @@ var tableNames = [
   'Settlements'
   'VaultPayables'
   'Listings'
+  'ProgramAccounts'
+  'ModelMints'
+  'ModelVaults'
+  'ChainHistory'
+  'IndexerState'
+  'Buybacks'
+  'FeeHarvests'
 ]
 
 var names = {
