@@ -24,6 +24,13 @@ public sealed class BuybackQueue(QueueServiceClient queues)
             cancellationToken: cancellationToken);
     }
 
+    public async Task PoisonAsync(string message, CancellationToken cancellationToken)
+    {
+        var poison = queues.GetQueueClient(QueueNames.Buyback + "-poison");
+        await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await poison.SendMessageAsync(message, cancellationToken);
+    }
+
     /// <summary>The message, or null when it is not one (it goes to the poison queue untried).</summary>
     public static BuybackMessage? Parse(string message)
     {

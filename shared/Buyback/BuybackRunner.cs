@@ -37,6 +37,26 @@ public sealed partial class BuybackRunner(
     /// <summary>Test hook: called after each recorded step, before the step's transaction is sent (a fault here is a crash).</summary>
     internal Func<BuybackJob, Task>? AfterRecord { get; set; }
 
+    /// <summary>
+    /// Runs the job a <c>buyback</c> message names; when it waits on the chain or a venue, puts the message
+    /// back with a delay. A message that is not a job goes to <c>buyback-poison</c>, untried.
+    /// </summary>
+    public async Task RunMessageAsync(string message, BuybackQueue queue, CancellationToken cancellationToken)
+    {
+        if (BuybackQueue.Parse(message) is not { } job)
+        {
+            Log.Malformed(logger);
+            await queue.PoisonAsync(message, cancellationToken);
+            return;
+        }
+
+        var run = await RunAsync(job.Model, job.JobId, cancellationToken);
+        if (run.Job is { IsOpen: true } && run.RetryAfter is { } after)
+        {
+            await queue.EnqueueAsync(job, after, cancellationToken);
+        }
+    }
+
     /// <summary>Runs the job as far as it can go now.</summary>
     public async Task<BuybackRun> RunAsync(string model, string jobId, CancellationToken cancellationToken)
     {
@@ -330,6 +350,9 @@ public sealed partial class BuybackRunner(
 
     private static partial class Log
     {
+        [LoggerMessage(4009, LogLevel.Error, "Buyback: a message on the buyback queue is not a job; moved to buyback-poison")]
+        public static partial void Malformed(ILogger logger);
+
         [LoggerMessage(4000, LogLevel.Warning, "Buyback {JobId}: no crank keypair is configured (Buyback:CrankKeypair); the job waits")]
         public static partial void NoCrank(ILogger logger, string jobId);
 
