@@ -5,9 +5,9 @@ using Bourse.Storage;
 namespace Bourse.Buyback;
 
 /// <summary>Puts jobs on the <c>buyback</c> queue (base64 JSON, as the Functions host reads it), now or after a delay.</summary>
-public sealed class BuybackQueue(QueueServiceClient queues)
+public sealed class BuybackQueue(QueueServiceClient queues, string name = QueueNames.Buyback)
 {
-    private readonly QueueClient _queue = queues.GetQueueClient(QueueNames.Buyback);
+    private readonly QueueClient _queue = queues.GetQueueClient(name);
     private volatile bool _created;
 
     public async Task EnqueueAsync(BuybackMessage message, TimeSpan? delay, CancellationToken cancellationToken)
@@ -26,7 +26,7 @@ public sealed class BuybackQueue(QueueServiceClient queues)
 
     public async Task PoisonAsync(string message, CancellationToken cancellationToken)
     {
-        var poison = queues.GetQueueClient(QueueNames.Buyback + "-poison");
+        var poison = queues.GetQueueClient(name + "-poison");
         await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await poison.SendMessageAsync(message, cancellationToken);
     }

@@ -70,6 +70,13 @@ public sealed partial class BuybackRunner(
                 return new BuybackRun(job, options.Value.RetryDelay);
             }
 
+            if (job.Custody == VaultCustody.CrankKey && job.VaultAuthority != _crank.PublicKey.ToString() && job.State < BuybackState.SwapSent)
+            {
+                var failed = await FailAsync(job, $"the vault's authority {job.VaultAuthority} is not this crank's key", cancellationToken);
+                job = failed.Job ?? await jobs.GetAsync(model, jobId, cancellationToken);
+                continue;
+            }
+
             var step = job.State switch
             {
                 BuybackState.Planned => await CollectAsync(job, cancellationToken),
@@ -116,6 +123,7 @@ public sealed partial class BuybackRunner(
             ];
             if (collect > 0)
             {
+                instructions.Add(AssociatedTokenProgram.CreateIdempotent(crank.PublicKey, PublicKey.Parse(x402.Value.TreasuryAddress), _usdc));
                 instructions.Add(TokenProgram.TransferChecked(vault, _usdc, treasury, crank.PublicKey, (ulong)collect, UsdcDecimals));
             }
 

@@ -6,9 +6,15 @@ using Microsoft.Extensions.Options;
 namespace Bourse.Buyback.Venues;
 
 /// <summary>Picks the venue by network: Jupiter on mainnet, the local pool when a market maker is configured, Raydium otherwise (devnet).</summary>
-public sealed class SwapVenues(IServiceProvider services, IOptions<BuybackOptions> options, IOptions<X402Options> x402)
+public sealed class SwapVenues
 {
-    private readonly Lazy<SwapVenue> _venue = new(() => Create(services, options.Value, x402.Value));
+    private readonly Lazy<SwapVenue> _venue;
+
+    public SwapVenues(IServiceProvider services, IOptions<BuybackOptions> options, IOptions<X402Options> x402) =>
+        _venue = new(() => Create(services, options.Value, x402.Value));
+
+    /// <summary>Always <paramref name="venue"/> (tests).</summary>
+    internal SwapVenues(SwapVenue venue) => _venue = new(venue);
 
     public SwapVenue Current => _venue.Value;
 
