@@ -23,6 +23,9 @@ public sealed record BuybackJob
 
     public required VaultCustody Custody { get; init; }
 
+    /// <summary>The program's listing account (a program-owned vault's job needs it for the program's instructions).</summary>
+    public string? ListingAccount { get; init; }
+
     public required BuybackState State { get; init; }
 
     /// <summary>The creator-fee USDC this job buys with (reserved when planned).</summary>

@@ -121,7 +121,7 @@ public sealed class BuybackJobs(TableServiceClient tables)
     private static TableEntity ToEntity(BuybackJob job) => new(Partition(job.Model), JobPrefix + job.Id)
     {
         ["Model"] = job.Model, ["Mint"] = job.Mint, ["TokenProgram"] = job.TokenProgram, ["Decimals"] = (int)job.Decimals,
-        ["VaultAuthority"] = job.VaultAuthority, ["VaultUsdcAccount"] = job.VaultUsdcAccount, ["Custody"] = job.Custody.ToString(),
+        ["VaultAuthority"] = job.VaultAuthority, ["VaultUsdcAccount"] = job.VaultUsdcAccount, ["Custody"] = job.Custody.ToString(), ["ListingAccount"] = job.ListingAccount,
         ["State"] = job.State.ToString(), ["AmountIn"] = job.AmountIn, ["PlannedAt"] = job.PlannedAt, ["UpdatedAt"] = job.UpdatedAt,
         ["Attempts"] = job.Attempts, ["Collected"] = job.Collected, ["CollectSignature"] = job.CollectSignature,
         ["CollectTransaction"] = job.CollectTransaction, ["CollectLastValidBlockHeight"] = (long)job.CollectLastValidBlockHeight,
@@ -142,6 +142,7 @@ public sealed class BuybackJobs(TableServiceClient tables)
         VaultAuthority = e.GetString("VaultAuthority"),
         VaultUsdcAccount = e.GetString("VaultUsdcAccount"),
         Custody = Enum.Parse<VaultCustody>(e.GetString("Custody")),
+        ListingAccount = e.GetString("ListingAccount"),
         State = Enum.Parse<BuybackState>(e.GetString("State")),
         AmountIn = e.GetInt64("AmountIn") ?? 0,
         PlannedAt = e.GetDateTimeOffset("PlannedAt") ?? default,

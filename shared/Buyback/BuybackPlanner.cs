@@ -19,6 +19,7 @@ public sealed partial class BuybackPlanner(
     BuybackJobs jobs,
     VaultPayables payables,
     BuybackQueue queue,
+    ProgramVaultInstructions program,
     SolanaRpcClient rpc,
     IOptions<BuybackOptions> options,
     TimeProvider time,
@@ -119,6 +120,7 @@ public sealed partial class BuybackPlanner(
                 VaultAuthority = vault.VaultAuthority.ToString(),
                 VaultUsdcAccount = vault.VaultUsdcAccount.ToString(),
                 Custody = custody,
+                ListingAccount = vault.ListingAccount?.ToString(),
                 State = BuybackState.Planned,
                 AmountIn = amount,
                 PlannedAt = now,
@@ -140,7 +142,9 @@ public sealed partial class BuybackPlanner(
     }
 
     private VaultCustody? Custody(BuybackVault vault) =>
-        vault.VaultAuthority == _crank!.PublicKey ? VaultCustody.CrankKey : null;
+        vault.VaultAuthority == _crank!.PublicKey ? VaultCustody.CrankKey
+        : program.OwnsVault(vault) ? VaultCustody.Program
+        : null;
 
     private static partial class Log
     {

@@ -24,6 +24,7 @@ public sealed partial class BuybackRunner(
     SolanaRpcClient rpc,
     TransactionSender sender,
     SwapVenues venues,
+    ProgramVaultInstructions program,
     IOptions<BuybackOptions> options,
     IOptions<X402Options> x402,
     TimeProvider time,
@@ -102,6 +103,12 @@ public sealed partial class BuybackRunner(
     private async Task<Step> CollectAsync(BuybackJob job, CancellationToken cancellationToken)
     {
         var crank = _crank!;
+        if (job.Custody == VaultCustody.Program)
+        {
+            // The program has no instruction that pays the treasury out of its vault: nothing is collected.
+            return new Step(await RecordAsync(job, job with { State = BuybackState.Collected }, cancellationToken));
+        }
+
         if (job.CollectSignature is null)
         {
             var owed = (await payables.BalanceAsync(job.Model, cancellationToken)).OwedToTreasury;
@@ -192,6 +199,11 @@ public sealed partial class BuybackRunner(
 
         var crank = _crank!;
         var mint = PublicKey.Parse(job.Mint);
+        if (job.Custody == VaultCustody.Program)
+        {
+            return await ProgramSwapAsync(job, quote, cancellationToken);
+        }
+
         var taker = new SwapTaker(crank, PublicKey.Parse(job.VaultUsdcAccount), PublicKey.FindAssociatedTokenAddress(crank.PublicKey, mint, PublicKey.Parse(job.TokenProgram)), job.Decimals);
         var built = await venues.Current.BuildAsync(quote, taker, burnInSwap: true, cancellationToken);
         if (!built.IsSuccess)
@@ -215,6 +227,43 @@ public sealed partial class BuybackRunner(
         return new Step(recorded);
     }
 
+    /// <summary>A program-owned vault: the venue's route for the vault authority, passed through the program's <c>buyback</c>.</summary>
+    private async Task<Step> ProgramSwapAsync(BuybackJob job, SwapQuote quote, CancellationToken cancellationToken)
+    {
+        var crank = _crank!;
+        var listing = PublicKey.Parse(job.ListingAccount!);
+        var (mint, tokenProgram) = (PublicKey.Parse(job.Mint), PublicKey.Parse(job.TokenProgram));
+        var vaultUsdc = PublicKey.Parse(job.VaultUsdcAccount);
+        var route = await venues.Current.RouteAsync(quote, PublicKey.Parse(job.VaultAuthority), vaultUsdc, program.VaultTokenAccount(listing, mint, tokenProgram), cancellationToken);
+        var latest = route.IsSuccess ? await rpc.GetLatestBlockhashAsync(cancellationToken) : default;
+        if (!route.IsSuccess || !latest.IsSuccess)
+        {
+            var error = route.Error ?? new VenueError(VenueErrorKind.Unavailable, "No blockhash from the RPC.");
+            return error.IsTransient
+                ? await RetryLaterAsync(job with { State = BuybackState.Collected }, error, cancellationToken)
+                : await FailAsync(job, $"{venues.Current.Name}: {error}", cancellationToken);
+        }
+
+        var (setup, swap, tables) = route.Value!;
+        var blockhash = latest.Value!.Value;
+        var transaction = new Transaction(Message.Compile(crank.PublicKey, blockhash.Blockhash,
+        [
+            .. setup,
+            program.CreateVaultTokenAccount(crank.PublicKey, listing, mint, tokenProgram),
+            program.Buyback(crank.PublicKey, listing, vaultUsdc, mint, tokenProgram, _usdc, swap, (ulong)job.AmountIn, (ulong)quote.MinimumOut),
+        ], tables)).Sign(crank);
+        if (transaction.Size > Transaction.MaxSize)
+        {
+            return await FailAsync(job, $"the program's buyback through {venues.Current.Name} does not fit a transaction ({transaction.Size} bytes)", cancellationToken);
+        }
+
+        var recorded = await RecordAsync(job, job with
+        {
+            State = BuybackState.SwapSent, SwapSignature = transaction.Id, SwapTransaction = transaction.Serialize(), SwapLastValidBlockHeight = blockhash.LastValidBlockHeight,
+        }, cancellationToken);
+        return new Step(recorded);
+    }
+
     private async Task<Step> ConfirmSwapAsync(BuybackJob job, CancellationToken cancellationToken)
     {
         var outcome = await SendAsync(job.SwapTransaction!, job.SwapSignature!, job.SwapLastValidBlockHeight, cancellationToken);
@@ -228,7 +277,7 @@ public sealed partial class BuybackRunner(
                 }
 
                 // What the crank's token account gained (the swap may have burned part of it in the same transaction).
-                var owner = _crank!.PublicKey.ToString();
+                var owner = job.VaultAuthority; // the crank itself, or a program vault's authority
                 long Held(IReadOnlyList<Solana.Rpc.Models.TokenBalance>? balances) => (long)(balances ?? [])
                     .Where(b => b.Mint == job.Mint && b.Owner == owner)
                     .Sum(b => (decimal)b.UiTokenAmount.RawAmount);
@@ -263,13 +312,12 @@ public sealed partial class BuybackRunner(
         }
 
         var mint = PublicKey.Parse(job.Mint);
-        var program = PublicKey.Parse(job.TokenProgram);
+        var tokenProgram = PublicKey.Parse(job.TokenProgram);
         var blockhash = latest.Value!.Value;
-        var transaction = new Transaction(Message.Compile(crank.PublicKey, blockhash.Blockhash,
-        [
-            TokenProgram.BurnChecked(PublicKey.FindAssociatedTokenAddress(crank.PublicKey, mint, program), mint, crank.PublicKey, (ulong)job.ToBurn, job.Decimals, program),
-            MemoProgram.Memo($"bourse:buyback:{job.Id}:burn"),
-        ])).Sign(crank);
+        var burn = job.Custody == VaultCustody.Program
+            ? program.Burn(crank.PublicKey, PublicKey.Parse(job.ListingAccount!), mint, tokenProgram, (ulong)job.ToBurn)
+            : TokenProgram.BurnChecked(PublicKey.FindAssociatedTokenAddress(crank.PublicKey, mint, tokenProgram), mint, crank.PublicKey, (ulong)job.ToBurn, job.Decimals, tokenProgram);
+        var transaction = new Transaction(Message.Compile(crank.PublicKey, blockhash.Blockhash, [burn, MemoProgram.Memo($"bourse:buyback:{job.Id}:burn")])).Sign(crank);
         var recorded = await RecordAsync(job, job with
         {
             State = BuybackState.BurnSent, BurnSignature = transaction.Id, BurnTransaction = transaction.Serialize(), BurnLastValidBlockHeight = blockhash.LastValidBlockHeight,

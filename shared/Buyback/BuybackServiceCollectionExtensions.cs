@@ -27,6 +27,7 @@ public static class BuybackServiceCollectionExtensions
         services.AddHttpClient<JupiterVenue>(http => http.Timeout = TimeSpan.FromSeconds(20));
         services.AddHttpClient<RaydiumVenue>(http => http.Timeout = TimeSpan.FromSeconds(20));
         services.TryAddSingleton<SwapVenues>();
+        services.TryAddSingleton(_ => new ProgramVaultInstructions());
         services.TryAddSingleton<BuybackJobs>();
         services.TryAddSingleton<BuybackQueue>();
         services.TryAddSingleton<ListingVaults>();

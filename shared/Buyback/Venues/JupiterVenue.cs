@@ -49,13 +49,46 @@ public sealed class JupiterVenue(HttpClient http, SolanaRpcClient rpc, IOptions<
     public override async Task<VenueResult<SwapBuild>> BuildAsync(SwapQuote quote, SwapTaker taker, bool burnInSwap, CancellationToken cancellationToken)
     {
         var crank = taker.Signer.PublicKey;
+        var route = await RouteAsync(quote, crank, taker.Source, taker.Destination, cancellationToken);
+        if (!route.IsSuccess)
+        {
+            return route.Error!;
+        }
+
+        var (setup, swap, tables) = route.Value!;
+        var latest = await rpc.GetLatestBlockhashAsync(cancellationToken);
+        if (!latest.IsSuccess)
+        {
+            return new VenueError(VenueErrorKind.Unavailable, "No blockhash from the RPC.");
+        }
+
+        List<TransactionInstruction> instructions = [AssociatedTokenProgram.CreateIdempotent(crank, crank, quote.Request.OutputMint, quote.Request.OutputTokenProgram), .. setup, swap];
+        var blockhash = latest.Value!.Value;
+        var burn = TokenProgram.BurnChecked(taker.Destination, quote.Request.OutputMint, crank, (ulong)quote.MinimumOut, taker.Decimals, quote.Request.OutputTokenProgram);
+        if (burnInSwap && Compile([.. instructions, burn]) is { } withBurn && withBurn.Size <= Transaction.MaxSize)
+        {
+            return new SwapBuild(withBurn.Serialize(), withBurn.Id, blockhash.LastValidBlockHeight, quote.MinimumOut);
+        }
+
+        var transaction = Compile(instructions);
+        return transaction.Size <= Transaction.MaxSize
+            ? new SwapBuild(transaction.Serialize(), transaction.Id, blockhash.LastValidBlockHeight, 0)
+            : new VenueError(VenueErrorKind.BadResponse, $"Jupiter's swap does not fit a transaction ({transaction.Size} bytes).");
+
+        Transaction Compile(IReadOnlyList<TransactionInstruction> ixs) =>
+            new Transaction(Message.Compile(crank, blockhash.Blockhash, ixs, tables)).Sign(taker.Signer);
+    }
+
+    /// <summary><c>POST /swap-instructions</c> for <paramref name="owner"/>: compute budget and setup, the swap (cleanup and others after it), and the lookup tables, read from the chain.</summary>
+    public override async Task<VenueResult<SwapRoute>> RouteAsync(SwapQuote quote, PublicKey owner, PublicKey source, PublicKey destination, CancellationToken cancellationToken)
+    {
         var payload = new JsonObject
         {
             ["quoteResponse"] = quote.Raw!.DeepClone(),
-            ["userPublicKey"] = crank.ToString(),
+            ["userPublicKey"] = owner.ToString(),
             ["wrapAndUnwrapSol"] = false,
             ["dynamicComputeUnitLimit"] = true,
-            ["destinationTokenAccount"] = taker.Destination.ToString(),
+            ["destinationTokenAccount"] = destination.ToString(),
             ["prioritizationFeeLamports"] = new JsonObject
             {
                 ["priorityLevelWithMaxLamports"] = new JsonObject { ["maxLamports"] = 1_000_000, ["priorityLevel"] = "high" },
@@ -74,18 +107,17 @@ public sealed class JupiterVenue(HttpClient http, SolanaRpcClient rpc, IOptions<
             return new VenueError(VenueErrorKind.SimulationFailed, $"Jupiter's simulation failed: {simulation["errorCode"]} {simulation["error"]}".Trim());
         }
 
-        List<TransactionInstruction> instructions = [AssociatedTokenProgram.CreateIdempotent(crank, crank, quote.Request.OutputMint, quote.Request.OutputTokenProgram)];
+        var setup = new List<TransactionInstruction>();
+        TransactionInstruction swap;
         try
         {
-            instructions.AddRange((body["computeBudgetInstructions"] as JsonArray ?? []).Select(Instruction));
-            instructions.AddRange((body["setupInstructions"] as JsonArray ?? []).Select(Instruction));
-            instructions.Add(Instruction(body["swapInstruction"] ?? throw new FormatException("no swapInstruction")));
-            if (body["cleanupInstruction"] is { } cleanup)
+            setup.AddRange((body["computeBudgetInstructions"] as JsonArray ?? []).Select(Instruction));
+            setup.AddRange((body["setupInstructions"] as JsonArray ?? []).Select(Instruction));
+            swap = Instruction(body["swapInstruction"] ?? throw new FormatException("no swapInstruction"));
+            if (body["cleanupInstruction"] is not null || body["otherInstructions"] is JsonArray { Count: > 0 })
             {
-                instructions.Add(Instruction(cleanup));
+                return new VenueError(VenueErrorKind.BadResponse, "Jupiter's route needs cleanup instructions, which the crank does not run (no SOL is wrapped).");
             }
-
-            instructions.AddRange((body["otherInstructions"] as JsonArray ?? []).Select(Instruction));
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
         {
@@ -94,31 +126,7 @@ public sealed class JupiterVenue(HttpClient http, SolanaRpcClient rpc, IOptions<
 
         var tableAddresses = (body["addressLookupTableAddresses"] as JsonArray ?? []).Select(a => a!.GetValue<string>()).ToList();
         var (tables, tableError) = await LookupTables.ReadAsync(rpc, tableAddresses, cancellationToken);
-        if (tableError is not null)
-        {
-            return tableError;
-        }
-
-        var latest = await rpc.GetLatestBlockhashAsync(cancellationToken);
-        if (!latest.IsSuccess)
-        {
-            return new VenueError(VenueErrorKind.Unavailable, "No blockhash from the RPC.");
-        }
-
-        var blockhash = latest.Value!.Value;
-        var burn = TokenProgram.BurnChecked(taker.Destination, quote.Request.OutputMint, crank, (ulong)quote.MinimumOut, taker.Decimals, quote.Request.OutputTokenProgram);
-        if (burnInSwap && Compile([.. instructions, burn]) is { } withBurn && withBurn.Size <= Transaction.MaxSize)
-        {
-            return new SwapBuild(withBurn.Serialize(), withBurn.Id, blockhash.LastValidBlockHeight, quote.MinimumOut);
-        }
-
-        var swap = Compile(instructions);
-        return swap.Size <= Transaction.MaxSize
-            ? new SwapBuild(swap.Serialize(), swap.Id, blockhash.LastValidBlockHeight, 0)
-            : new VenueError(VenueErrorKind.BadResponse, $"Jupiter's swap does not fit a transaction ({swap.Size} bytes).");
-
-        Transaction Compile(IReadOnlyList<TransactionInstruction> ixs) =>
-            new Transaction(Message.Compile(crank, blockhash.Blockhash, ixs, tables)).Sign(taker.Signer);
+        return tableError is not null ? tableError : new SwapRoute(setup, swap, tables!);
     }
 
     private HttpRequestMessage Request(HttpMethod method, string path)

@@ -1,3 +1,5 @@
+using Bourse.Solana;
+
 namespace Bourse.Buyback.Venues;
 
 /// <summary>
@@ -17,4 +19,12 @@ public abstract class SwapVenue
     /// transaction where it fits (and says so in <see cref="SwapBuild.BurnedInSwap"/>).
     /// </summary>
     public abstract Task<VenueResult<SwapBuild>> BuildAsync(SwapQuote quote, SwapTaker taker, bool burnInSwap, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The swap as instructions for <paramref name="owner"/> (a program's vault authority, which the
+    /// program signs for), paying from <paramref name="source"/> into <paramref name="destination"/>: what
+    /// a program-owned vault's <c>buyback</c> passes through. Venues that only build whole transactions cannot.
+    /// </summary>
+    public virtual Task<VenueResult<SwapRoute>> RouteAsync(SwapQuote quote, PublicKey owner, PublicKey source, PublicKey destination, CancellationToken cancellationToken) =>
+        Task.FromResult<VenueResult<SwapRoute>>(new VenueError(VenueErrorKind.NoRoute, $"The {Name} venue cannot route a program-owned vault's swap."));
 }

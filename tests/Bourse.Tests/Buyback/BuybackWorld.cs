@@ -115,18 +115,19 @@ internal sealed class BuybackWorld : IDisposable
     /// x402 payments of <paramref name="count"/> random amounts paid into the vault: the USDC lands in the
     /// vault and settlement accrues what the vault owes the treasury. Returns (gross, creator fees, owed to the treasury).
     /// </summary>
-    public async Task<(long Gross, long Creator, long Treasury)> PayIntoVaultAsync(int count, int seed, long min = 100_000, long max = 2_000_000)
+    public async Task<(long Gross, long Creator, long Treasury)> PayIntoVaultAsync(int count, int seed, long min = 100_000, long max = 2_000_000, BuybackVault? vault = null)
     {
+        vault ??= Vault;
         var random = new Random(seed);
         var postings = Enumerable.Range(0, count).Select(_ =>
         {
             var amount = random.NextInt64(min, max);
-            var usage = new UsageEvent($"evt-{Guid.NewGuid():N}", UsageEvent.X402Rail, Model, "provider/model", 100, 100, false, amount, "req", DateTimeOffset.UtcNow,
+            var usage = new UsageEvent($"evt-{Guid.NewGuid():N}", UsageEvent.X402Rail, vault.Model, "provider/model", 100, 100, false, amount, "req", DateTimeOffset.UtcNow,
                 AmountPaidMicroUsdc: amount);
             return SettlementPosting.For(usage, creatorFeeBps: 500, protocolFeeBps: 100, paidIntoVault: true);
         }).ToList();
         var gross = postings.Sum(p => p.Split.Gross);
-        await MintUsdcAsync(Vault.VaultUsdcAccount, Crank.PublicKey, gross);
+        await MintUsdcAsync(vault.VaultUsdcAccount, vault.VaultAuthority, gross);
         await Payables.AccrueAsync(postings, CancellationToken.None);
         return (gross, postings.Sum(p => p.CreatorFeeInVault), postings.Sum(p => p.OwedToTreasury));
     }
@@ -149,13 +150,13 @@ internal sealed class BuybackWorld : IDisposable
     });
 
     public BuybackPlanner Planner(IOptions<BuybackOptions>? options = null) =>
-        new(Jobs, Payables, Queue, Chain.Rpc, options ?? Options(), TimeProvider.System, NullLogger<BuybackPlanner>.Instance);
+        new(Jobs, Payables, Queue, new ProgramVaultInstructions(), Chain.Rpc, options ?? Options(), TimeProvider.System, NullLogger<BuybackPlanner>.Instance);
 
-    public BuybackRunner Runner(IOptions<BuybackOptions>? options = null)
+    public BuybackRunner Runner(IOptions<BuybackOptions>? options = null, SwapVenue? venue = null)
     {
         options ??= Options();
-        return new(Jobs, Payables, Chain.Rpc, Chain.Sender, new SwapVenues(new LocalPoolVenue(Chain.Rpc, MarketMaker, options.Value.LocalPoolFeeBps)),
-            options, X402, TimeProvider.System, NullLogger<BuybackRunner>.Instance);
+        return new(Jobs, Payables, Chain.Rpc, Chain.Sender, new SwapVenues(venue ?? new LocalPoolVenue(Chain.Rpc, MarketMaker, options.Value.LocalPoolFeeBps)),
+            new ProgramVaultInstructions(), options, X402, TimeProvider.System, NullLogger<BuybackRunner>.Instance);
     }
 
     public async Task<long> TokensAsync(PublicKey account)
