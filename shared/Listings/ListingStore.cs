@@ -23,9 +23,10 @@ public sealed class ListingStore : IDisposable
     private volatile bool _created;
     private volatile bool _loaded;
 
-    public ListingStore(TableServiceClient tables)
+    /// <param name="tablePrefix">Prepended to the table's name (tests keep a private registry on the shared storage).</param>
+    public ListingStore(TableServiceClient tables, string tablePrefix = "")
     {
-        _table = tables.GetTableClient(TableNames.Listings);
+        _table = tables.GetTableClient(tablePrefix + TableNames.Listings);
     }
 
     public void Dispose() => _loading.Dispose();
