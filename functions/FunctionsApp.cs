@@ -18,6 +18,7 @@ public static class FunctionsApp
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();
         services.AddBourseBuyback();
+        services.AddMarket();
         return services;
     }
 }

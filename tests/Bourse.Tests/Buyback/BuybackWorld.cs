@@ -123,8 +123,9 @@ internal sealed class BuybackWorld : IDisposable
         {
             var amount = random.NextInt64(min, max);
             var usage = new UsageEvent($"evt-{Guid.NewGuid():N}", UsageEvent.X402Rail, vault.Model, "provider/model", 100, 100, false, amount, "req", DateTimeOffset.UtcNow,
-                AmountPaidMicroUsdc: amount);
-            return SettlementPosting.For(usage, creatorFeeBps: 500, protocolFeeBps: 100, paidIntoVault: true);
+                AmountPaidMicroUsdc: amount,
+                Terms: new ChargeTerms(500, vault.Mint.ToString(), vault.VaultAuthority.ToString(), vault.VaultUsdcAccount.ToString(), PayTo: vault.VaultAuthority.ToString()));
+            return SettlementPosting.For(usage, protocolFeeBps: 100);
         }).ToList();
         var gross = postings.Sum(p => p.Split.Gross);
         await MintUsdcAsync(vault.VaultUsdcAccount, vault.VaultAuthority, gross);
