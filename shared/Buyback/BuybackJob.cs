@@ -61,6 +61,12 @@ public sealed record BuybackJob
 
     public ulong SwapLastValidBlockHeight { get; init; }
 
+    /// <summary>The slot the swap landed in.</summary>
+    public ulong SwapSlot { get; init; }
+
+    /// <summary>The slot the burn landed in.</summary>
+    public ulong BurnSlot { get; init; }
+
     /// <summary>What the swap bought (the crank's token account's increase), known once it landed.</summary>
     public long AmountOut { get; init; }
 

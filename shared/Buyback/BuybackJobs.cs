@@ -127,7 +127,7 @@ public sealed class BuybackJobs(TableServiceClient tables)
         ["CollectTransaction"] = job.CollectTransaction, ["CollectLastValidBlockHeight"] = (long)job.CollectLastValidBlockHeight,
         ["Venue"] = job.Venue, ["QuotedOut"] = job.QuotedOut, ["MinimumOut"] = job.MinimumOut, ["PriceImpactBps"] = job.PriceImpactBps,
         ["SwapSignature"] = job.SwapSignature, ["SwapTransaction"] = job.SwapTransaction, ["SwapLastValidBlockHeight"] = (long)job.SwapLastValidBlockHeight,
-        ["AmountOut"] = job.AmountOut, ["BurnedInSwap"] = job.BurnedInSwap, ["BurnSignature"] = job.BurnSignature,
+        ["AmountOut"] = job.AmountOut, ["SwapSlot"] = (long)job.SwapSlot, ["BurnSlot"] = (long)job.BurnSlot, ["BurnedInSwap"] = job.BurnedInSwap, ["BurnSignature"] = job.BurnSignature,
         ["BurnTransaction"] = job.BurnTransaction, ["BurnLastValidBlockHeight"] = (long)job.BurnLastValidBlockHeight, ["Burned"] = job.Burned,
         ["Error"] = job.Error,
     };
@@ -160,6 +160,8 @@ public sealed class BuybackJobs(TableServiceClient tables)
         SwapTransaction = e.GetBinary("SwapTransaction"),
         SwapLastValidBlockHeight = (ulong)(e.GetInt64("SwapLastValidBlockHeight") ?? 0),
         AmountOut = e.GetInt64("AmountOut") ?? 0,
+        SwapSlot = (ulong)(e.GetInt64("SwapSlot") ?? 0),
+        BurnSlot = (ulong)(e.GetInt64("BurnSlot") ?? 0),
         BurnedInSwap = e.GetInt64("BurnedInSwap") ?? 0,
         BurnSignature = e.GetString("BurnSignature"),
         BurnTransaction = e.GetBinary("BurnTransaction"),

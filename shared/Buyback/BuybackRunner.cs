@@ -283,7 +283,7 @@ public sealed partial class BuybackRunner(
                     .Sum(b => (decimal)b.UiTokenAmount.RawAmount);
                 var bought = Held(meta.PostTokenBalances) - Held(meta.PreTokenBalances) + job.BurnedInSwap;
                 Log.SwapConfirmed(logger, job.Id, bought, job.SwapSignature!);
-                return new Step(await RecordAsync(job, job with { State = BuybackState.SwapConfirmed, AmountOut = bought, Burned = job.BurnedInSwap }, cancellationToken));
+                return new Step(await RecordAsync(job, job with { State = BuybackState.SwapConfirmed, AmountOut = bought, Burned = job.BurnedInSwap, SwapSlot = landed.Value.Slot }, cancellationToken));
             case SendStatus.Pending:
                 return Transient(job, "the swap has not landed yet");
             case SendStatus.Expired:
@@ -332,7 +332,7 @@ public sealed partial class BuybackRunner(
         {
             case SendStatus.Confirmed:
                 Log.Done(logger, job.Id, job.AmountIn, job.AmountOut, job.BurnSignature!);
-                return new Step(await RecordAsync(job, job with { State = BuybackState.Done, Burned = job.AmountOut }, cancellationToken));
+                return new Step(await RecordAsync(job, job with { State = BuybackState.Done, Burned = job.AmountOut, BurnSlot = outcome.Slot ?? 0 }, cancellationToken));
             case SendStatus.Pending:
                 return Transient(job, "the burn has not landed yet");
             default:
