@@ -17,6 +17,7 @@ public static class FunctionsApp
         services.AddX402();
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();
+        services.AddBourseBuyback();
         services.AddMarket();
         services.AddBourseSignIn();
         services.AddBourseDeposits();

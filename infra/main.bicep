@@ -36,7 +36,7 @@ param facilitatorUrl string = 'https://facilitator.payai.network'
 @description('NCRONTAB (6 fields) for the buyback crank.')
 param buybackSchedule string = '0 */15 * * * *'
 
-@description('NCRONTAB (6 fields) for the vault sweep / fee harvest.')
+@description('NCRONTAB (6 fields) for the creator-fee sweep.')
 param sweepSchedule string = '0 5 * * * *'
 
 @description('NCRONTAB (6 fields) for the Solana Pay deposit watcher.')
@@ -47,6 +47,21 @@ param webDomain string = 'localhost'
 
 @description('Wallets (base58) whose sign-in sessions may use the /api/admin routes.')
 param adminWallets array = []
+@description('NCRONTAB (6 fields) for the Token-2022 transfer-fee harvest.')
+param harvestSchedule string = '0 35 * * * *'
+
+@minValue(1)
+@description('A vault is bought back from once its eligible creator fees reach this much (micro-USDC).')
+param buybackThreshold int = 10000000
+
+@minValue(1)
+@description('The most one buyback job spends (micro-USDC).')
+param buybackMaxAmountPerJob int = 1000000000
+
+@minValue(1)
+@maxValue(5000)
+@description('The worst price impact a buyback quote may have, and the minimum out below the quote (bps).')
+param buybackMaxSlippageBps int = 100
 
 @description('NCRONTAB (6 fields) for the indexer.')
 param indexerSchedule string = '0 * * * * *'
@@ -98,6 +113,8 @@ var tableNames = [
   'SignIns'
   'Deposits'
   'CreatorApplications'
+  'Buybacks'
+  'FeeHarvests'
 ]
 
 var names = {
@@ -213,7 +230,13 @@ module functionsApp 'app/functionapp.bicep' = {
       Providers__Chutes__BaseUrl: 'https://llm.chutes.ai/v1'
       HOLD_EXPIRY_SCHEDULE: holdExpirySchedule
       Treasury__Keypair: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=treasury-keypair)'
-      Crank__Keypair: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=crank-keypair)'
+      Buyback__CrankKeypair: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=crank-keypair)'
+      Buyback__JupiterApiKey: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=jupiter-api-key)'
+      Buyback__Threshold: string(buybackThreshold)
+      Buyback__MaxAmountPerJob: string(buybackMaxAmountPerJob)
+      Buyback__MaxSlippageBps: string(buybackMaxSlippageBps)
+      Harvest__WithdrawAuthorityKeypair: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=fee-withdraw-authority-keypair)'
+      HARVEST_SCHEDULE: harvestSchedule
       Providers__DeepSeek__ApiKey: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=deepseek-api-key)'
       Providers__Moonshot__ApiKey: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=moonshot-api-key)'
       Providers__Cerebras__ApiKey: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=cerebras-api-key)'

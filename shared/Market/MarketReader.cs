@@ -1,3 +1,4 @@
+using Bourse.Buyback;
 using Bourse.Catalog;
 using Bourse.ChainIndex;
 using Bourse.Listings;
@@ -10,7 +11,7 @@ namespace Bourse.Market;
 /// (<see cref="MarketVolumes"/>). The overview is computed at most once per <see cref="OverviewTtl"/> and shared
 /// by every request in between.
 /// </summary>
-public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog, ChainTables chain, MarketVolumes volumes, TimeProvider time) : IDisposable
+public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog, ChainTables chain, MarketVolumes volumes, BuybackJobs crank, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan OverviewTtl = TimeSpan.FromSeconds(10);
     public const int HistoryLimit = 100;
@@ -41,7 +42,7 @@ public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog,
             var cards = await Task.WhenAll(snapshot.All.OrderBy(l => l.ModelId, StringComparer.Ordinal).Select(async l =>
             {
                 var (days, last24h) = await volumes.ReadAsync(l.ModelId, cancellationToken);
-                var history = await HistoryAsync(l.Mint, cancellationToken);
+                var history = await WithCrankAsync(l.ModelId, await HistoryAsync(l.Mint, cancellationToken), cancellationToken);
                 return Card(l, state, history, days, last24h);
             }));
             var previews = await Task.WhenAll(catalog.Models
@@ -79,7 +80,7 @@ public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog,
         }
 
         var state = await ChainStateAsync(cancellationToken);
-        var history = await HistoryAsync(listing.Mint, cancellationToken);
+        var history = await WithCrankAsync(modelId, await HistoryAsync(listing.Mint, cancellationToken), cancellationToken);
         var card = Card(listing, state, history, days, last24h);
         return new MarketDetail(
             now, modelId, listing.Status != ListingStatus.Delisted, card, model is null ? null : Preview(model, days, last24h), days,
@@ -112,6 +113,44 @@ public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog,
             last24h, MarketVolumes.Total(days),
             Newest(history, ChainFactKind.Buyback).Select(Event).FirstOrDefault());
     }
+
+    /// <summary>
+    /// The indexer's history plus the crank's own record of its buybacks and burns (table <c>Buybacks</c>) for the
+    /// transactions the indexer has not seen (yet, or at all: a crank-held vault's swap is not a program buyback).
+    /// A transaction both know is shown once, as the indexer saw it.
+    /// </summary>
+    private async Task<IReadOnlyList<ChainFact>> WithCrankAsync(string modelId, IReadOnlyList<ChainFact> history, CancellationToken cancellationToken)
+    {
+        var known = history.Where(f => f.Kind is ChainFactKind.Buyback or ChainFactKind.Burn).Select(f => (f.Kind, f.Signature)).ToHashSet();
+        var merged = history.ToList();
+        foreach (var job in await crank.JobsAsync(modelId, cancellationToken))
+        {
+            if (job.State is not (BuybackState.SwapConfirmed or BuybackState.BurnSent or BuybackState.Done) || job.SwapSignature is null)
+            {
+                continue;
+            }
+
+            if (known.Add((ChainFactKind.Buyback, job.SwapSignature)))
+            {
+                merged.Add(Crank(job, ChainFactKind.Buyback, job.SwapSignature, (long)job.SwapSlot, job.AmountIn));
+            }
+
+            if (job.BurnedInSwap > 0 && known.Add((ChainFactKind.Burn, job.SwapSignature)))
+            {
+                merged.Add(Crank(job, ChainFactKind.Burn, job.SwapSignature, (long)job.SwapSlot, job.BurnedInSwap));
+            }
+
+            if (job is { State: BuybackState.Done, BurnSignature: { } burn } && known.Add((ChainFactKind.Burn, burn)))
+            {
+                merged.Add(Crank(job, ChainFactKind.Burn, burn, (long)job.BurnSlot, job.Burned - job.BurnedInSwap));
+            }
+        }
+
+        return merged;
+    }
+
+    private static ChainFact Crank(BuybackJob job, ChainFactKind kind, string signature, long slot, long amount) =>
+        new(job.Mint, signature, "crank", kind, job.Model, amount, job.VaultUsdcAccount, null, null, null, slot, job.UpdatedAt);
 
     private static MarketPreview Preview(ModelListing m, IReadOnlyList<MarketDay> days, MarketVolume last24h)
     {

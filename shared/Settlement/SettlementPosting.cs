@@ -19,6 +19,9 @@ public sealed record SettlementPosting(UsageEvent Event, FeeSplit Split, int Cre
     /// <summary>Creator fees the treasury holds for the model's vault: what this posting credits to <see cref="CreatorPayable"/>.</summary>
     public long OwedToVault => Legs.Where(l => l.Credit == CreatorPayable(Event.Model)).Sum(l => l.Amount);
 
+    /// <summary>The creator's share of an x402 payment that landed in the vault: the vault keeps it, the buyback spends it.</summary>
+    public long CreatorFeeInVault => Legs.Where(l => l.Credit == Vault(Event.Model)).Sum(l => l.Amount);
+
     /// <summary>What an x402 payment into the vault brought in beyond the creator's share: the vault's net debit.</summary>
     public long OwedToTreasury =>
         Legs.Where(l => l.Debit == Vault(Event.Model)).Sum(l => l.Amount) - Legs.Where(l => l.Credit == Vault(Event.Model)).Sum(l => l.Amount);

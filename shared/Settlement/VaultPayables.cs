@@ -41,8 +41,8 @@ public sealed class VaultPayables
         var accrued = 0;
         var moving = postings
             .DistinctBy(p => p.Event.EventId)
-            .Select(p => new Accrual(p.Event.EventId, p.Event.Model, p.OwedToVault, p.OwedToTreasury))
-            .Where(a => a.ToVault != 0 || a.ToTreasury != 0)
+            .Select(p => new Accrual(p.Event.EventId, p.Event.Model, p.OwedToVault, p.OwedToTreasury, p.CreatorFeeInVault))
+            .Where(a => a.ToVault != 0 || a.ToTreasury != 0 || a.InVault != 0)
             .GroupBy(a => a.Model);
         foreach (var model in moving)
         {
@@ -134,16 +134,20 @@ public sealed class VaultPayables
             {
                 ["OwedToVault"] = balance.OwedToVault + events.Sum(e => e.ToVault),
                 ["OwedToTreasury"] = balance.OwedToTreasury + events.Sum(e => e.ToTreasury),
+                ["CreatorFeesInVault"] = balance.CreatorFeesInVault + events.Sum(e => e.InVault),
             };
             List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateMerge, total, etag.Value)];
             actions.AddRange(events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, "event|" + e.EventId)
             {
-                ["ToVault"] = e.ToVault, ["ToTreasury"] = e.ToTreasury,
+                ["ToVault"] = e.ToVault, ["ToTreasury"] = e.ToTreasury, ["InVault"] = e.InVault,
             })));
             try
             {
                 var responses = await _table.SubmitTransactionAsync(actions, cancellationToken);
-                var written = balance with { OwedToVault = (long)total["OwedToVault"], OwedToTreasury = (long)total["OwedToTreasury"] };
+                var written = balance with
+                {
+                    OwedToVault = (long)total["OwedToVault"], OwedToTreasury = (long)total["OwedToTreasury"], CreatorFeesInVault = (long)total["CreatorFeesInVault"],
+                };
                 _lastWritten[model] = (written, responses.Value[0].Headers.ETag);
                 return [.. events.Select(_ => true)];
             }
@@ -215,7 +219,8 @@ public sealed class VaultPayables
         }
 
         var e = row.Value!;
-        return (new VaultBalance(model, e.GetInt64("OwedToVault") ?? 0, e.GetInt64("Swept") ?? 0, e.GetInt64("OwedToTreasury") ?? 0, e.GetInt32("Sweeps") ?? 0), e.ETag);
+        return (new VaultBalance(model, e.GetInt64("OwedToVault") ?? 0, e.GetInt64("Swept") ?? 0, e.GetInt64("OwedToTreasury") ?? 0, e.GetInt32("Sweeps") ?? 0,
+            e.GetInt64("CreatorFeesInVault") ?? 0), e.ETag);
     }
 
     private async Task CreateBalanceAsync(string partition, CancellationToken cancellationToken)
@@ -223,7 +228,7 @@ public sealed class VaultPayables
         try
         {
             await _table.AddEntityAsync(
-                new TableEntity(partition, BalanceRow) { ["OwedToVault"] = 0L, ["Swept"] = 0L, ["OwedToTreasury"] = 0L, ["Sweeps"] = 0 },
+                new TableEntity(partition, BalanceRow) { ["OwedToVault"] = 0L, ["Swept"] = 0L, ["OwedToTreasury"] = 0L, ["Sweeps"] = 0, ["CreatorFeesInVault"] = 0L },
                 cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
@@ -263,5 +268,5 @@ public sealed class VaultPayables
         }
     }
 
-    private sealed record Accrual(string EventId, string Model, long ToVault, long ToTreasury);
+    private sealed record Accrual(string EventId, string Model, long ToVault, long ToTreasury, long InVault);
 }

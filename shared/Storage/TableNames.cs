@@ -18,6 +18,12 @@ public static class TableNames
     /// <summary>What the treasury and each model's revenue vault owe each other, and the sweeps that pay it, one partition per model.</summary>
     public const string VaultPayables = "VaultPayables";
 
+    /// <summary>Buyback jobs (a persisted state machine each, with signatures and amounts) and each vault's buyback totals, one partition per model.</summary>
+    public const string Buybacks = "Buybacks";
+
+    /// <summary>Token-2022 transfer-fee harvests: accounts harvested, amounts withdrawn to the treasury, signatures; one partition per mint.</summary>
+    public const string FeeHarvests = "FeeHarvests";
+
     /// <summary>The listing registry: one row per listed model (token, vault, creator fee, status), written by the indexer and admin approval.</summary>
     public const string Listings = "Listings";
 

@@ -1,0 +1,8 @@
+namespace Bourse.Buyback;
+
+public enum PlanWrite
+{
+    Planned,
+    Exists,
+    Moved,
+}
