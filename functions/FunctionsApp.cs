@@ -16,6 +16,8 @@ public static class FunctionsApp
         services.AddX402();
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();
+        services.AddX402Demo();
+        services.AddSingleton<Bourse.Functions.Pages.SitePages>();
         return services;
     }
 }

@@ -80,6 +80,7 @@ var tableNames = [
   'CreditAccounts'
   'Settlements'
   'VaultPayables'
+  'X402Demo'
 ]
 
 var names = {

@@ -14,7 +14,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
 
     [Function("ListKeys")]
     public async Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/keys")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (await OwnerAsync(request, cancellationToken) is not { } owner)
         {
@@ -32,7 +32,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
 
     [Function("RevokeKey")]
     public async Task<IResult> Revoke(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/keys/{keyId}")] HttpRequest request, string keyId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/keys/{keyId}")] HttpRequest request, string keyId, CancellationToken cancellationToken)
     {
         if (await OwnerAsync(request, cancellationToken) is not { } owner)
         {
@@ -46,7 +46,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
 
     [Function("Credits")]
     public async Task<IResult> Credits(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/credits")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/credits")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (await OwnerAsync(request, cancellationToken) is not { } owner)
         {
@@ -61,7 +61,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
     /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: charged usage by key and UTC day (the last 30 days by default).</summary>
     [Function("Usage")]
     public async Task<IResult> Usage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/usage")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (await OwnerAsync(request, cancellationToken) is not { } owner)
         {

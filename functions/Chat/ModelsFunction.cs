@@ -11,7 +11,7 @@ public sealed class ModelsFunction(ModelCatalog catalog)
     private static readonly long Created = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
     [Function("Models")]
-    public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request)
+    public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/models")] HttpRequest request)
     {
         var data = new JsonArray();
         foreach (var model in catalog.Models)

@@ -8,4 +8,5 @@ namespace Bourse.Json;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(Bourse.Usage.UsageEvent))]
+[JsonSerializable(typeof(Bourse.Demo.X402DemoReceipt))]
 public sealed partial class BourseJsonContext : JsonSerializerContext;

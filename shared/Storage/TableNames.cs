@@ -17,4 +17,7 @@ public static class TableNames
 
     /// <summary>What the treasury and each model's revenue vault owe each other, and the sweeps that pay it, one partition per model.</summary>
     public const string VaultPayables = "VaultPayables";
+
+    /// <summary>The x402 live demo's calls per UTC day (its daily cap, across instances).</summary>
+    public const string X402Demo = "X402Demo";
 }
