@@ -53,7 +53,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new page in its own context (en-US, so expected figures can be formatted here), recording console errors.</summary>
-    public async Task<BrowserPage> OpenAsync(int width = 1280, int height = 900)
+    /// <param name="clientAddress">Sent as X-Forwarded-For, so per-address limits of the API count this test apart.</param>
+    public async Task<BrowserPage> OpenAsync(int width = 1280, int height = 900, string? clientAddress = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -61,6 +62,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "UTC",
             ViewportSize = new ViewportSize { Width = width, Height = height },
             BaseURL = Origin,
+            ExtraHTTPHeaders = clientAddress is null ? null : new Dictionary<string, string> { ["X-Forwarded-For"] = clientAddress },
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);

@@ -123,7 +123,7 @@ public sealed class MarketPagesTests(BrowserFixture browser) : IClassFixture<Bro
     [Fact]
     public async Task ApplyPage_BadInput_ShowsTheApiMessages_GoodInput_GetsAnApplicationId()
     {
-        await using var tab = await browser.OpenAsync();
+        await using var tab = await browser.OpenAsync(clientAddress: $"198.51.100.{Random.Shared.Next(1, 255)}");
         await tab.Page.GotoAsync("/creators/apply");
         await Assertions.Expect(tab.Page.Locator("#modelId option")).Not.ToHaveCountAsync(1); // the catalog loaded
         await Assertions.Expect(tab.Page.Locator("#mint-row")).ToBeHiddenAsync();
@@ -141,7 +141,7 @@ public sealed class MarketPagesTests(BrowserFixture browser) : IClassFixture<Bro
 
         // Bad: no model, a link that is not a URL, a fee out of bounds, track B without a mint.
         await tab.Page.FillAsync("#link", "not a link");
-        await tab.Page.FillAsync("#creatorFeeBps", "999999");
+        await tab.Page.FillAsync("#modelFeeBps", "999999");
         await tab.Page.CheckAsync("input[name=track][value=B]");
         await Assertions.Expect(tab.Page.Locator("#mint-row")).ToBeVisibleAsync();
         await tab.Page.ClickAsync("button[type=submit]");
@@ -158,7 +158,7 @@ public sealed class MarketPagesTests(BrowserFixture browser) : IClassFixture<Bro
         await tab.Page.FillAsync("#description", "A model that answers in haiku, served by two providers.");
         await tab.Page.FillAsync("#contact", "creator@example.com");
         await tab.Page.CheckAsync("input[name=track][value=A]");
-        await tab.Page.FillAsync("#creatorFeeBps", "300");
+        await tab.Page.FillAsync("#modelFeeBps", "300");
         await tab.Page.ClickAsync("button[type=submit]");
         await Assertions.Expect(tab.Page.Locator("#application-id")).ToBeVisibleAsync();
         Assert.False(string.IsNullOrEmpty(await tab.Page.Locator("#application-id").GetAttributeAsync("data-id")));

@@ -55,21 +55,34 @@ function fieldFor(key: string): HTMLElement | null {
   return null;
 }
 
+function markField(key: string, message: string): boolean {
+  const field = fieldFor(key);
+  if (!field) return false;
+  field.querySelector('input, select, textarea')?.setAttribute('aria-invalid', 'true');
+  field.append(el('p', { class: 'field-error', 'data-field-error': key }, message));
+  return true;
+}
+
+/**
+ * Shows the API's validation errors next to their fields: problem details' `errors` is either a list
+ * of messages that quote the field ('modelId' must be …) or a map from field to messages.
+ */
 function showErrors(body: unknown): number {
-  const errors = (body && typeof body === 'object' ? (body as { errors?: Record<string, string[] | string> }).errors : undefined) ?? {};
-  let shown = 0;
+  const errors = body && typeof body === 'object' ? (body as { errors?: unknown }).errors : undefined;
   const general: string[] = [];
-  for (const [key, value] of Object.entries(errors)) {
-    const messages = Array.isArray(value) ? value : [String(value)];
-    const field = fieldFor(key);
-    if (!field) {
-      general.push(...messages);
-      continue;
+  let shown = 0;
+  if (Array.isArray(errors)) {
+    for (const message of errors.map(String)) {
+      const quoted = [...message.matchAll(/'([A-Za-z][\w.]*)'/g)].map((m) => m[1]);
+      if (quoted.some((key) => markField(key, message))) shown++;
+      else general.push(message);
     }
-    field.querySelector('input, select, textarea')?.setAttribute('aria-invalid', 'true');
-    for (const message of messages) {
-      field.append(el('p', { class: 'field-error', 'data-field-error': key }, message));
-      shown++;
+  } else if (errors && typeof errors === 'object') {
+    for (const [key, value] of Object.entries(errors as Record<string, unknown>)) {
+      for (const message of Array.isArray(value) ? value.map(String) : [String(value)]) {
+        if (markField(key, message)) shown++;
+        else general.push(message);
+      }
     }
   }
   if (general.length) result.append(el('ul', { class: 'field-error' }, ...general.map((m) => el('li', {}, m))));
@@ -83,7 +96,7 @@ function payload(): Record<string, unknown> {
     const text = String(value).trim();
     if (key === 'mint' && data.get('track') !== 'B') continue;
     if (text === '') continue;
-    body[key] = key === 'creatorFeeBps' && /^-?\d+$/.test(text) ? Number(text) : text;
+    body[key] = key === 'modelFeeBps' && /^-?\d+$/.test(text) ? Number(text) : text;
   }
   return body;
 }
@@ -110,7 +123,7 @@ form.addEventListener('submit', async (event) => {
   } catch (e) {
     if (e instanceof ApiError && e.status === 400) {
       const count = showErrors(e.body);
-      showStatus(status, 'error', count ? `Please fix ${count === 1 ? 'the field' : 'the fields'} marked below: ${e.message}` : e.message);
+      showStatus(status, 'error', count ? `Your application was not sent: please fix ${count === 1 ? 'the field' : 'the fields'} marked below.` : e.message);
     } else if (e instanceof ApiError && e.status === 429) {
       showStatus(status, 'error', 'Too many applications from your address. Please wait a little and try again.');
     } else if (e instanceof ApiError && e.status === 404) {
