@@ -48,7 +48,8 @@ export function revenueBars(container: HTMLElement, days: number[], micro: bigin
       width: Math.max(280, container.clientWidth),
       height,
       legend: { show: true },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      // Half a day of room at each end, so the first and last bars are whole.
+      scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })) },
         { size: 70, values: (_u, splits) => splits.map((s) => s.toLocaleString(undefined, { maximumFractionDigits: 6 })) },

@@ -63,7 +63,7 @@ function renderRevenue(detail: ModelDetail): HTMLElement {
   const table = el(
     'table',
     { id: 'revenue-table' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'UTC day'), el('th', { scope: 'col' }, 'Calls'), el('th', { scope: 'col' }, 'Revenue (USDC)'))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'UTC day'), el('th', { scope: 'col', class: 'num' }, 'Calls'), el('th', { scope: 'col', class: 'num' }, 'Revenue (USDC)'))),
     el(
       'tbody',
       {},
@@ -123,7 +123,7 @@ function renderHistory(detail: ModelDetail, decimals: number): void {
         el(
           'thead',
           {},
-          el('tr', {}, ...['Time', 'What', 'USDC', 'Tokens', 'Transaction'].map((h) => el('th', { scope: 'col' }, h))),
+          el('tr', {}, ...['Time', 'What', 'USDC', 'Tokens', 'Transaction'].map((h) => el('th', { scope: 'col', class: h === 'USDC' || h === 'Tokens' ? 'num' : undefined }, h))),
         ),
         el(
           'tbody',
