@@ -20,10 +20,9 @@ public sealed class X402DemoOptions
     public string? PayerKeypair { get; init; }
 
     /// <summary>The model called when the page names none.</summary>
-    [Required]
+    [MinLength(1)]
     public string DefaultModel { get; init; } = "google/gemma-3-27b-it";
 
-    [Required]
     [StringLength(500, MinimumLength = 1)]
     public string Prompt { get; init; } = "In one sentence: what is the x402 payment protocol?";
 
