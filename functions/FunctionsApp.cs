@@ -13,9 +13,13 @@ public static class FunctionsApp
         services.AddBourseStorage(configuration);
         services.AddBourseHealth();
         services.AddSolanaRpc();
+        services.AddListings();
         services.AddX402();
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();
+        services.AddBourseSignIn();
+        services.AddBourseDeposits();
+        services.AddBourseCreators();
         services.AddX402Demo();
         services.AddSingleton<Bourse.Functions.Pages.SitePages>();
         return services;

@@ -39,6 +39,15 @@ param buybackSchedule string = '0 */15 * * * *'
 @description('NCRONTAB (6 fields) for the vault sweep / fee harvest.')
 param sweepSchedule string = '0 5 * * * *'
 
+@description('NCRONTAB (6 fields) for the Solana Pay deposit watcher.')
+param depositWatchSchedule string = '*/15 * * * * *'
+
+@description('Host of the web app wallets sign in to (Sign-In-With-Solana domain), e.g. bourse.example.')
+param webDomain string = 'localhost'
+
+@description('Wallets (base58) whose sign-in sessions may use the /api/admin routes.')
+param adminWallets array = []
+
 @description('NCRONTAB (6 fields) for the indexer.')
 param indexerSchedule string = '0 * * * * *'
 
@@ -80,6 +89,15 @@ var tableNames = [
   'CreditAccounts'
   'Settlements'
   'VaultPayables'
+  'Listings'
+  'ProgramAccounts'
+  'ModelMints'
+  'ModelVaults'
+  'ChainHistory'
+  'IndexerState'
+  'SignIns'
+  'Deposits'
+  'CreatorApplications'
   'X402Demo'
 ]
 
@@ -204,6 +222,11 @@ module functionsApp 'app/functionapp.bicep' = {
       Providers__Chutes__ApiKey: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=chutes-api-key)'
       BUYBACK_SCHEDULE: buybackSchedule
       SWEEP_SCHEDULE: sweepSchedule
+      DEPOSIT_WATCH_SCHEDULE: depositWatchSchedule
+      SignIn__Domain: webDomain
+      SignIn__Uri: 'https://${webDomain}'
+      SignIn__ChainId: solanaNetwork
+      SignIn__AdminWallets: join(adminWallets, ',')
     }
   }
   dependsOn: [rbac]

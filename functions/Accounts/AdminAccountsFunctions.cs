@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bourse.Functions.Accounts;
 
-/// <summary>The operator's account routes: deposits and new keys. Bearer <c>Admin:Token</c>; errors as problem details.</summary>
+/// <summary>The operator's account routes: deposits and new keys. Bearer <c>Admin:Token</c> or an admin wallet's session; errors as problem details.</summary>
 public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, CreditHolds credits)
 {
     [Function("AdminCreateKey")]
@@ -15,9 +15,9 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
         string accountId,
         CancellationToken cancellationToken)
     {
-        if (!admin.IsAuthorized(request.Headers.Authorization))
+        if (!await admin.IsAuthorizedAsync(request.Headers.Authorization, cancellationToken))
         {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "An admin bearer token is required.");
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "An admin bearer token (Admin:Token, or an admin wallet's session) is required.");
         }
 
         var body = await ReadAsync(request, cancellationToken);
@@ -35,9 +35,9 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
         string accountId,
         CancellationToken cancellationToken)
     {
-        if (!admin.IsAuthorized(request.Headers.Authorization))
+        if (!await admin.IsAuthorizedAsync(request.Headers.Authorization, cancellationToken))
         {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "An admin bearer token is required.");
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "An admin bearer token (Admin:Token, or an admin wallet's session) is required.");
         }
 
         var body = await ReadAsync(request, cancellationToken);

@@ -1,16 +1,66 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bourse.Accounts;
+using Bourse.Functions.Http;
 using Bourse.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Bourse.Functions.Accounts;
 
-/// <summary>What a key's owner may do with their account: list and revoke keys, read their credits. OpenAI error envelope.</summary>
-public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimeProvider time)
+/// <summary>
+/// What an account's owner may do: create (signed-in wallet only), list and revoke keys, read credits and
+/// usage. The bearer is a wallet session or one of the account's API keys. OpenAI error envelope, except
+/// key creation (problem details).
+/// </summary>
+public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAuthenticator owners, TimeProvider time)
 {
-    private static readonly IResult Unauthorized = ChatErrorResult.For(ChatError.Unauthorized("A valid API key is required."), string.Empty);
+    private const int MaxKeysPerAccount = 100;
+    private static readonly IResult Unauthorized = ChatErrorResult.For(ChatError.Unauthorized("A valid API key or wallet session is required."), string.Empty);
+
+    /// <summary><c>POST /api/v1/keys {"name"?, "rpmLimit"?, "spendCapMicroUsdc"?}</c>: a new key for the signed-in wallet's account; the secret is in this answer only.</summary>
+    [Function("CreateKey")]
+    public async Task<IResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var owner = await owners.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (owner is null)
+        {
+            return Problems.Unauthorized("Sign in with your wallet (POST /api/auth/challenge, then /api/auth/session) and send 'Authorization: Bearer bs_sess_…'.");
+        }
+
+        if (!owner.IsWallet)
+        {
+            return Problems.Forbidden("An API key cannot create keys: use a wallet session.");
+        }
+
+        var body = request.ContentLength is 0 ? [] : await JsonBody.ReadObjectAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return Problems.BadRequest("Send a JSON object: {\"name\"?, \"rpmLimit\"?, \"spendCapMicroUsdc\"?}.");
+        }
+
+        var name = JsonBody.String(body, "name");
+        if ((body["name"] is not null && (name is null || name.Length > 64 || name.Any(char.IsControl)))
+            || (body["rpmLimit"] is not null && JsonBody.Integer(body, "rpmLimit") is not (> 0 and <= 100_000))
+            || (body["spendCapMicroUsdc"] is not null && JsonBody.Integer(body, "spendCapMicroUsdc") is not > 0))
+        {
+            return Problems.BadRequest("'name' is a string of at most 64 characters, 'rpmLimit' an integer in 1..100000, 'spendCapMicroUsdc' a positive integer.");
+        }
+
+        if ((await keys.ListAsync(owner.AccountId, cancellationToken)).Count(k => !k.Revoked) >= MaxKeysPerAccount)
+        {
+            return Problems.Conflict($"An account holds at most {MaxKeysPerAccount} live keys: revoke one first.");
+        }
+
+        var rpm = JsonBody.Integer(body, "rpmLimit");
+        var created = await keys.CreateAsync(owner.AccountId, name, rpm is { } r ? (int)r : null, JsonBody.Integer(body, "spendCapMicroUsdc"), cancellationToken);
+        return Results.Content(new JsonObject
+        {
+            ["id"] = created.Info.Id, ["key"] = created.Key, ["name"] = created.Info.Name, ["prefix"] = created.Info.Prefix,
+            ["last_four"] = created.Info.LastFour, ["created"] = created.Info.Created, ["account_id"] = owner.AccountId,
+        }.ToJsonString(), "application/json", statusCode: StatusCodes.Status201Created);
+    }
 
     [Function("ListKeys")]
     public async Task<IResult> List(
@@ -58,7 +108,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
         return Results.Content(CreditsJson.Balance(await balance, await holds).ToJsonString(), "application/json");
     }
 
-    /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: charged usage by key and UTC day (the last 30 days by default).</summary>
+    /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: charged usage by key, model and UTC day (the last 30 days by default).</summary>
     [Function("Usage")]
     public async Task<IResult> Usage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/usage")] HttpRequest request, CancellationToken cancellationToken)
@@ -77,7 +127,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
         var used = await credits.UsageAsync(owner.AccountId, from, to, cancellationToken);
         var data = new JsonArray([.. used.Select(u => (JsonNode)new JsonObject
         {
-            ["day"] = u.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["key_id"] = u.KeyId, ["requests"] = u.Requests,
+            ["day"] = u.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["key_id"] = u.KeyId, ["model"] = u.Model, ["requests"] = u.Requests,
             ["prompt_tokens"] = u.PromptTokens, ["completion_tokens"] = u.CompletionTokens, ["cost_micro_usdc"] = u.CostMicroUsdc,
         })]);
         return Results.Content(new JsonObject { ["object"] = "list", ["data"] = data }.ToJsonString(), "application/json");
@@ -89,9 +139,6 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
         return string.IsNullOrEmpty(text) || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
     }
 
-    private async Task<ApiKeyPrincipal?> OwnerAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var auth = await keys.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        return auth.Outcome == KeyAuthenticationOutcome.Authenticated ? auth.Principal : null;
-    }
+    private Task<AccountOwner?> OwnerAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        owners.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
 }

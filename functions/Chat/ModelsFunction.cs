@@ -1,22 +1,36 @@
 using System.Text.Json.Nodes;
 using Bourse.Catalog;
+using Bourse.Listings;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Bourse.Functions.Chat;
 
-/// <summary><c>GET /api/models</c>: OpenAI's list shape plus prices (micro-USDC per 1M tokens), context length, offers and whether the model is tokenized.</summary>
-public sealed class ModelsFunction(ModelCatalog catalog)
+/// <summary>
+/// <c>GET /api/models</c> and <c>GET /api/v1/models</c> (what the OpenAI SDKs' <c>models.list()</c> calls with
+/// <c>base_url=…/api/v1</c>): OpenAI's list shape plus prices (micro-USDC per 1M tokens), context length, offers,
+/// and from the listing registry whether the model is tokenized, its mint and its revenue vault.
+/// </summary>
+public sealed class ModelsFunction(ModelCatalog catalog, ListingRegistry listings)
 {
     private static readonly long Created = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
     [Function("Models")]
-    public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/models")] HttpRequest request)
+    public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/models")] HttpRequest request) =>
+        ListAsync(request.HttpContext.RequestAborted);
+
+    [Function("ModelsV1")]
+    public Task<IResult> RunV1Async([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/models")] HttpRequest request) =>
+        ListAsync(request.HttpContext.RequestAborted);
+
+    private async Task<IResult> ListAsync(CancellationToken cancellationToken)
     {
+        var snapshot = await listings.CurrentAsync(cancellationToken);
         var data = new JsonArray();
         foreach (var model in catalog.Models)
         {
             var routable = catalog.RoutableOffers(model).ToList();
+            var listing = snapshot.Find(model.Id) is { Status: not ListingStatus.Delisted } l ? l : null;
             data.Add(new JsonObject
             {
                 ["id"] = model.Id,
@@ -24,8 +38,17 @@ public sealed class ModelsFunction(ModelCatalog catalog)
                 ["created"] = Created,
                 ["owned_by"] = model.OwnedBy,
                 ["context_length"] = model.ContextLength,
-                ["tokenized"] = model.Tokenized,
-                ["mint"] = model.Mint,
+                ["tokenized"] = listing is not null,
+                ["mint"] = listing?.Mint,
+                ["vault"] = listing?.VaultUsdcAccount,
+                ["listing"] = listing is null ? null : new JsonObject
+                {
+                    ["status"] = listing.Status.ToString().ToLowerInvariant(),
+                    ["track"] = listing.Track.ToString(),
+                    ["token_program"] = listing.TokenProgram,
+                    ["model_fee_bps"] = listing.ModelFeeBps,
+                    ["vault_authority"] = listing.VaultAuthority,
+                },
                 ["pricing"] = routable.Count == 0 ? null : new JsonObject
                 {
                     ["currency"] = "micro-USDC per 1M tokens",

@@ -153,11 +153,11 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     /// <param name="answer">Kept with the hold (up to <see cref="MaxKeptAnswer"/> bytes) to replay to an idempotent retry.</param>
     public async Task<PostResult> PostAsync(
         string accountId, string holdId, long actualMicroUsdc, CancellationToken cancellationToken, Func<long, UsageEvent>? usage = null, string? keyId = null,
-        byte[]? answer = null) =>
-        await FinishAsync(accountId, holdId, keyId, actualMicroUsdc, "posted", usage, answer, cancellationToken);
+        byte[]? answer = null, string? model = null) =>
+        await FinishAsync(accountId, holdId, keyId, model, actualMicroUsdc, "posted", usage, answer, cancellationToken);
 
     public async Task VoidAsync(string accountId, string holdId, CancellationToken cancellationToken, string? keyId = null) =>
-        await FinishAsync(accountId, holdId, keyId, 0, "voided", null, null, cancellationToken);
+        await FinishAsync(accountId, holdId, keyId, null, 0, "voided", null, null, cancellationToken);
 
     /// <summary>Releases pending holds past their expiry (orphaned by a crash); returns how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
@@ -176,7 +176,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     }
 
     private async Task<PostResult> FinishAsync(
-        string accountId, string holdId, string? knownKeyId, long actual, string state, Func<long, UsageEvent>? usage, byte[]? answer, CancellationToken cancellationToken)
+        string accountId, string holdId, string? knownKeyId, string? knownModel, long actual, string state, Func<long, UsageEvent>? usage, byte[]? answer, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(actual);
         using var serial = await SerialAsync(accountId, cancellationToken);
@@ -187,7 +187,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             var balanceRead = ReadBalanceAsync(accountId, cancellationToken);
             var spendRead = knownKeyId is null ? null : ReadKeySpendAsync(accountId, knownKeyId, cancellationToken);
             var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-            var totalsRead = usage is null || knownKeyId is null ? null : ReadUsageTotalsAsync(accountId, day, knownKeyId, cancellationToken);
+            var totalsRead = usage is null || knownKeyId is null || knownModel is null ? null : ReadUsageTotalsAsync(accountId, day, knownKeyId, knownModel, cancellationToken);
             await Task.WhenAll(holdRead, balanceRead, spendRead ?? Task.CompletedTask, totalsRead ?? Task.CompletedTask);
             var hold = holdRead.Result ?? throw new InvalidOperationException($"Hold {holdId} does not exist on {accountId}.");
             if (hold.GetString("State") != "pending")
@@ -223,8 +223,10 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
                 // The charge, its usage event and the day's totals for the key: one transaction, so counted once.
                 var used = usage(charge);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, UsageOutbox.Row(accountId, used, time.GetUtcNow())));
-                var (totals, totalsEtag) = totalsRead is not null && knownKeyId == keyId ? totalsRead.Result : await ReadUsageTotalsAsync(accountId, day, keyId, cancellationToken);
-                actions.Add(UsageTotalsAction(accountId, day, keyId, totals with
+                var (totals, totalsEtag) = totalsRead is not null && knownKeyId == keyId && knownModel == used.Model
+                    ? totalsRead.Result
+                    : await ReadUsageTotalsAsync(accountId, day, keyId, used.Model, cancellationToken);
+                actions.Add(UsageTotalsAction(accountId, day, keyId, used.Model, totals with
                 {
                     Requests = totals.Requests + 1,
                     PromptTokens = totals.PromptTokens + used.PromptTokens,
@@ -249,17 +251,17 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         }
     }
 
-    private async Task<(UsageSummary Totals, ETag? ETag)> ReadUsageTotalsAsync(string accountId, DateOnly day, string keyId, CancellationToken cancellationToken)
+    private async Task<(UsageSummary Totals, ETag? ETag)> ReadUsageTotalsAsync(string accountId, DateOnly day, string keyId, string model, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, UsageRow(day, keyId), cancellationToken: cancellationToken);
-        return row.HasValue ? (ToUsage(row.Value!), row.Value!.ETag) : (new UsageSummary(day, keyId, 0, 0, 0, 0), null);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, UsageRow(day, keyId, model), cancellationToken: cancellationToken);
+        return row.HasValue ? (ToUsage(row.Value!), row.Value!.ETag) : (new UsageSummary(day, keyId, 0, 0, 0, 0, model), null);
     }
 
-    private static TableTransactionAction UsageTotalsAction(string accountId, DateOnly day, string keyId, UsageSummary totals, ETag? etag)
+    private static TableTransactionAction UsageTotalsAction(string accountId, DateOnly day, string keyId, string model, UsageSummary totals, ETag? etag)
     {
-        var row = new TableEntity(accountId, UsageRow(day, keyId))
+        var row = new TableEntity(accountId, UsageRow(day, keyId, model))
         {
-            ["KeyId"] = keyId, ["Requests"] = totals.Requests, ["PromptTokens"] = totals.PromptTokens,
+            ["KeyId"] = keyId, ["Model"] = model, ["Requests"] = totals.Requests, ["PromptTokens"] = totals.PromptTokens,
             ["CompletionTokens"] = totals.CompletionTokens, ["Cost"] = totals.CostMicroUsdc,
         };
         return etag is { } e
@@ -269,10 +271,13 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
 
     private static UsageSummary ToUsage(TableEntity row) => new(
         DateOnly.ParseExact(row.RowKey.AsSpan(UsageRowPrefix.Length, 8), "yyyyMMdd", CultureInfo.InvariantCulture), row.GetString("KeyId"),
-        row.GetInt64("Requests") ?? 0, row.GetInt64("PromptTokens") ?? 0, row.GetInt64("CompletionTokens") ?? 0, row.GetInt64("Cost") ?? 0);
+        row.GetInt64("Requests") ?? 0, row.GetInt64("PromptTokens") ?? 0, row.GetInt64("CompletionTokens") ?? 0, row.GetInt64("Cost") ?? 0, row.GetString("Model"));
 
-    /// <summary>Rows <c>usage|yyyyMMdd|keyId</c>: in key order by day, so a date range is one range read.</summary>
-    private static string UsageRow(DateOnly day, string keyId) => UsagePrefix(day) + "|" + keyId;
+    /// <summary>
+    /// Rows <c>usage|yyyyMMdd|keyId|model</c> (the model's <c>/</c>, not allowed in a row key, as <c>:</c>; the
+    /// <c>Model</c> property keeps it as it is): in key order by day, so a date range is one range read.
+    /// </summary>
+    private static string UsageRow(DateOnly day, string keyId, string model) => UsagePrefix(day) + "|" + keyId + "|" + model.Replace('/', ':').Replace('\\', ':').Replace('#', ':').Replace('?', ':');
 
     private static string UsagePrefix(DateOnly day) => UsageRowPrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bourse.Accounts;
 using Bourse.Catalog;
+using Bourse.Listings;
 using Bourse.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed partial class CreditsChatRail(
     ApiKeys keys,
     CreditHolds holds,
     ModelCatalog catalog,
+    ListingRegistry listings,
     ChatRouter router,
     TokenEstimator estimator,
     UsageOutbox outbox,
@@ -53,6 +55,7 @@ public sealed partial class CreditsChatRail(
             return ChatErrorResult.For(ChatError.NothingRoutable(model.Id), requestId);
         }
 
+        var terms = ChargeTerms.For((await listings.CurrentAsync(cancellationToken)).Paid(model.Id));
         var holdAmount = plan.MaxCostMicroUsdc;
         var holdId = http.Headers[RoutingHeaders.IdempotencyKey].ToString() is { Length: > 0 } idempotencyKey
             ? CreditHolds.IdempotentHoldPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{principal.AccountId}|{idempotencyKey}")))
@@ -101,7 +104,7 @@ public sealed partial class CreditsChatRail(
             UsageEvent? written = null;
             var posted = await holds.PostAsync(principal.AccountId, holdId, used.CostMicroUsdc, CancellationToken.None, charged => written = new UsageEvent(
                 "credits_" + holdId, UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId, used.PromptTokens, used.CompletionTokens,
-                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId), principal.KeyId, used.Answer);
+                used.Estimated, charged, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId, Terms: terms), principal.KeyId, used.Answer, model.Id);
             if (!posted.AlreadyPosted && written is not null) // the event of the attempt that committed
             {
                 await outbox.FlushAsync(principal.AccountId, written, CancellationToken.None);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
-using Bourse.Catalog;
 using Bourse.Json;
 using Bourse.Storage;
 using Bourse.Usage;
@@ -10,14 +9,13 @@ using Microsoft.Extensions.Options;
 namespace Bourse.Settlement;
 
 /// <summary>
-/// Settles usage events from the <c>settlement</c> queue: the creator fee of the model's listing, the
+/// Settles usage events from the <c>settlement</c> queue: the creator fee and vault the event was charged under, the
 /// protocol fee in force when the call happened, posted once by event id. A message that is not a
 /// usage event goes to <c>settlement-poison</c> with its reason logged, untried again.
 /// </summary>
 public sealed partial class UsageSettlement(
     SettlementLedger ledger,
     VaultPayables payables,
-    ModelCatalog catalog,
     IOptions<SettlementOptions> options,
     QueueServiceClient queues,
     ILogger<UsageSettlement> logger)
@@ -46,11 +44,8 @@ public sealed partial class UsageSettlement(
         }
     }
 
-    public SettlementPosting Posting(UsageEvent usage)
-    {
-        var listing = catalog.Find(usage.Model);
-        return SettlementPosting.For(usage, listing?.CreatorFeeBps ?? 0, _schedule.BpsAt(usage.OccurredAt), paidIntoVault: listing?.Tokenized == true);
-    }
+    /// <summary>The posting under the terms the event was charged under, and the protocol fee in force when it happened.</summary>
+    public SettlementPosting Posting(UsageEvent usage) => SettlementPosting.For(usage, _schedule.BpsAt(usage.OccurredAt));
 
     private static (UsageEvent? Usage, string? Reason) Parse(string message)
     {

@@ -23,8 +23,9 @@ var run = Guid.NewGuid().ToString("N")[..8];
 var random = new Random(1);
 var postings = Enumerable.Range(0, events).Select(i => SettlementPosting.For(
     new UsageEvent($"bench-{run}-{i}", UsageEvent.CreditsRail, $"bench-{run}/model-{i % models}", "deepseek/deepseek-chat",
-        random.Next(10, 2_000), random.Next(10, 2_000), false, random.NextInt64(1, 100_000), $"req-{i}", day.AddSeconds(i % 86_400), AccountId: $"acct-{i % 50}"),
-    250, 100, paidIntoVault: false)).ToList();
+        random.Next(10, 2_000), random.Next(10, 2_000), false, random.NextInt64(1, 100_000), $"req-{i}", day.AddSeconds(i % 86_400), AccountId: $"acct-{i % 50}",
+        Terms: new ChargeTerms(250, "bench-mint", "bench-vault-owner", "bench-vault")),
+    100)).ToList();
 
 await ledger.PostAsync(postings.Take(200).ToList(), CancellationToken.None); // warm-up (counted as already posted below)
 await payables.AccrueAsync(postings.Take(200).ToList(), CancellationToken.None);

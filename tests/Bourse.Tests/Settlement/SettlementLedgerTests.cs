@@ -168,6 +168,10 @@ public sealed class SettlementLedgerTests
             Day.AddSeconds(random.Next(0, 86_399)),
             AccountId: x402 ? null : $"acct-{random.Next(20)}",
             AmountPaidMicroUsdc: x402 ? gross : null);
-        return SettlementPosting.For(usage, random.Next(0, 1_000), random.Next(0, 300), paidIntoVault: random.Next(2) == 0);
+        // Two in three calls are to a listed model (a vault, a fee); an x402 one paid its vault or the treasury.
+        var terms = random.Next(3) == 0
+            ? ChargeTerms.Unlisted
+            : new ChargeTerms(random.Next(0, 1_000), "mint", "vault-owner", "vault", PayTo: x402 ? (random.Next(2) == 0 ? "vault-owner" : "treasury") : null);
+        return SettlementPosting.For(usage with { Terms = terms }, random.Next(0, 300));
     }
 }
