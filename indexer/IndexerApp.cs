@@ -14,6 +14,7 @@ public static class IndexerApp
         services.AddBourseHealth();
         services.AddSolanaRpc();
         services.AddListings();
+        services.AddChainIndex();
         return services;
     }
 }

@@ -81,7 +81,7 @@ public sealed class SettlementLedgerTests
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{LocalStack.Instance.Api}/v1/chat/completions")
         {
-            Content = new StringContent($$"""{"model":"deepseek-chat","messages":[{"role":"user","content":"settle me {{string.Join(' ', Enumerable.Repeat("word", 400))}}"}]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"model":"google/gemma-3-27b-it","messages":[{"role":"user","content":"settle me {{string.Join(' ', Enumerable.Repeat("word", 400))}}"}]}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
         using var response = await http.SendAsync(request);
@@ -101,7 +101,9 @@ public sealed class SettlementLedgerTests
 
         Assert.NotNull(row);
         Assert.Equal(account.AccountId, row.GetString("AccountId"));
-        Assert.Equal(250, row.GetInt32("CreatorFeeBps")); // deepseek-chat's listing
+        var listing = await new Bourse.Listings.ListingStore(new TableServiceClient(LocalStack.Instance.Storage)).FindAsync("google/gemma-3-27b-it", CancellationToken.None);
+        Assert.Equal(listing!.ModelFeeBps, row.GetInt32("CreatorFeeBps")); // the model's listing, seeded from the local chain
+        Assert.Equal(listing.VaultUsdcAccount, row.GetString("Vault"));
         Assert.Equal(100, row.GetInt32("ProtocolFeeBps"));
         Assert.Equal(row.GetInt64("Gross"), row.GetInt64("ProviderPayout") + row.GetInt64("CreatorFee") + row.GetInt64("ProtocolFee"));
         Assert.Equal((await account.CreditsAsync()).GetProperty("posted").GetInt64(), row.GetInt64("Gross"));
@@ -111,7 +113,7 @@ public sealed class SettlementLedgerTests
         for (var i = 0; i < 50 && payable?.HasValue != true; i++) // the consumer accrues just after it posts
         {
             await payables.CreateIfNotExistsAsync();
-            payable = await payables.GetEntityIfExistsAsync<TableEntity>("deepseek-chat", "event|" + row.RowKey);
+            payable = await payables.GetEntityIfExistsAsync<TableEntity>("google~gemma-3-27b-it", "event|" + row.RowKey);
             await Task.Delay(payable.HasValue ? 0 : 100);
         }
 

@@ -9,4 +9,6 @@ public sealed record TransactionMeta(
     IReadOnlyList<ulong> PostBalances,
     IReadOnlyList<TokenBalance>? PreTokenBalances,
     IReadOnlyList<TokenBalance>? PostTokenBalances,
-    IReadOnlyList<string>? LogMessages);
+    IReadOnlyList<string>? LogMessages,
+    JsonElement? InnerInstructions = null,
+    JsonElement? LoadedAddresses = null);

@@ -1,0 +1,253 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Bourse.ChainIndex;
+using Bourse.Listings;
+using Bourse.Solana;
+using Bourse.Solana.Programs;
+using Bourse.Solana.Rpc;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Bourse.Tests.ChainIndex;
+
+/// <summary>The indexer against a private local chain and the stack's Azurite: real RPC, real tables.</summary>
+public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture<IndexerChainFixture>
+{
+    private const string Gemma = "google/gemma-3-27b-it";
+    private const string DeepSeek = "deepseek-ai/DeepSeek-R1";
+
+    [Fact]
+    public async Task FirstCycle_IndexesProgramAccounts_Listings_Mints_Vaults_AndHistory()
+    {
+        var idx = chain.CreateIndexer(Prefix());
+
+        var report = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+
+        Assert.Empty(report.Failures);
+        Assert.Equal(0, report.AccountsRefused);
+        var accounts = await RowsAsync(idx.Tables.ProgramAccounts);
+        Assert.Equal(
+            new Dictionary<string, int> { ["ModelListing"] = 2, ["Order"] = 1, ["ProtocolConfig"] = 1, ["ProviderOffer"] = 1, ["RevenueVault"] = 2 },
+            accounts.GroupBy(r => r.PartitionKey).ToDictionary(g => g.Key, g => g.Count()));
+        var gemma = chain.Model(Gemma);
+        var listingRow = accounts.Single(r => r.PartitionKey == "ModelListing" && r.GetString("model_id") == Gemma);
+        Assert.Equal(gemma.GetProperty("listing").GetString(), listingRow.RowKey);
+        Assert.Equal(gemma.GetProperty("mint").GetString(), listingRow.GetString("mint"));
+        Assert.Equal("B", listingRow.GetString("track"));
+        Assert.Equal(500, listingRow.GetInt32("model_fee_bps"));
+        Assert.Equal("""["us","eu"]""", accounts.Single(r => r.PartitionKey == "ProviderOffer").GetString("regions"));
+        Assert.Equal(250_000, accounts.Single(r => r.PartitionKey == "Order").GetInt64("amount"));
+        Assert.Equal(100, accounts.Single(r => r.PartitionKey == "ProtocolConfig").GetInt32("protocol_fee_bps"));
+
+        var listings = (await idx.Registry.ReadAllAsync(CancellationToken.None)).ToDictionary(l => l.ModelId);
+        foreach (var (id, track, fee) in new[] { (Gemma, ListingTrack.B, 500), (DeepSeek, ListingTrack.A, 300) })
+        {
+            var model = chain.Model(id);
+            var listing = listings[id];
+            Assert.Equal(model.GetProperty("mint").GetString(), listing.Mint);
+            Assert.Equal(model.GetProperty("tokenProgram").GetString(), listing.TokenProgram);
+            Assert.Equal(model.GetProperty("vaultAuthority").GetString(), listing.VaultAuthority);
+            Assert.Equal(model.GetProperty("vaultUsdcAccount").GetString(), listing.VaultUsdcAccount);
+            Assert.Equal(model.GetProperty("listing").GetString(), listing.ListingAccount);
+            Assert.Equal((track, fee, ListingStatus.Approved, ListingSource.Chain), (listing.Track, listing.ModelFeeBps, listing.Status, listing.Source));
+        }
+
+        await AssertAgreesWithChainAsync(idx);
+        var mints = (await idx.Tables.MintsAsync(CancellationToken.None)).ToDictionary(m => m.ModelId);
+        Assert.Equal(50, mints[DeepSeek].TransferFeeBasisPoints);
+        Assert.Equal(5_000_000_000, mints[DeepSeek].TransferFeeMaximum);
+        Assert.Null(mints[Gemma].TransferFeeBasisPoints);
+
+        // The seeding minted each model's token to the payer: that mint is in the history, keyed by signature and instruction.
+        var history = await FactsAsync(idx, gemma.GetProperty("mint").GetString()!);
+        var minted = Assert.Single(history, f => f.Kind == ChainFactKind.Mint);
+        Assert.Equal(1_000_000_000, minted.Amount);
+        Assert.Equal(chain.Address("payerGemmaAccount"), minted.Account);
+        Assert.Matches("^[1-9A-HJ-NP-Za-km-z]{64,88}:[0-9]+$", minted.RowKey);
+        Assert.True(report.Writes > 0);
+    }
+
+    [Fact]
+    public async Task AnUnchangedCycle_WritesNothing_EvenFromAColdProcess()
+    {
+        var prefix = Prefix();
+        var idx = chain.CreateIndexer(prefix);
+        var first = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+        Assert.True(first.Writes > 0);
+
+        var second = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+
+        Assert.Empty(second.Failures);
+        Assert.Equal(7, second.AccountsRead);
+        Assert.Equal(0, second.Writes);
+        Assert.Equal((0, 0, 0, 0, 0), (second.AccountRows, second.TokenRows, second.Facts, second.Checkpoints, second.ListingRows));
+
+        // A new instance (cold cache) reads what is stored and still writes nothing.
+        var cold = await chain.CreateIndexer(prefix).Cycle.RunCycleAsync(CancellationToken.None);
+        Assert.Empty(cold.Failures);
+        Assert.Equal(0, cold.Writes);
+    }
+
+    [Fact]
+    public async Task ACycleAfterTransfersAndBurns_ShowsThem_AndAgreesWithTheChain()
+    {
+        var idx = chain.CreateIndexer(Prefix());
+        await idx.Cycle.RunCycleAsync(CancellationToken.None);
+        var gemma = chain.Model(Gemma);
+        var deepseek = chain.Model(DeepSeek);
+        var gemmaMint = gemma.GetProperty("mint").GetString()!;
+        var deepseekMint = deepseek.GetProperty("mint").GetString()!;
+
+        var revenue = await SendAsync(TokenProgram.TransferChecked(
+            PublicKey.Parse(chain.Address("payerUsdcAccount")), PublicKey.Parse(chain.Address("usdcMint")),
+            PublicKey.Parse(gemma.GetProperty("vaultUsdcAccount").GetString()!), Payer.PublicKey, 2_500_000, 6));
+        var burnGemma = await SendAsync(TokenProgram.BurnChecked(PublicKey.Parse(chain.Address("payerGemmaAccount")), PublicKey.Parse(gemmaMint), Payer.PublicKey, 1_000_000, 6));
+        var burnDeepseek = await SendAsync(TokenProgram.BurnChecked(
+            PublicKey.Parse(chain.Address("payerDeepseekAccount")), PublicKey.Parse(deepseekMint), Payer.PublicKey, 2_000_000, 6, ProgramIds.Token2022));
+
+        var report = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+
+        Assert.Empty(report.Failures);
+        var gemmaFacts = await FactsAsync(idx, gemmaMint);
+        var paid = Assert.Single(gemmaFacts, f => f.Signature == revenue);
+        Assert.Equal((ChainFactKind.Revenue, 2_500_000L, "0", Gemma), (paid.Kind, paid.Amount, paid.Index, paid.ModelId));
+        Assert.Equal(gemma.GetProperty("vaultUsdcAccount").GetString(), paid.Account);
+        Assert.NotNull(paid.BlockTime);
+        var burned = Assert.Single(gemmaFacts, f => f.Signature == burnGemma);
+        Assert.Equal((ChainFactKind.Burn, 1_000_000L), (burned.Kind, burned.Amount));
+        var burnedT22 = Assert.Single(await FactsAsync(idx, deepseekMint), f => f.Signature == burnDeepseek);
+        Assert.Equal((ChainFactKind.Burn, 2_000_000L, DeepSeek), (burnedT22.Kind, burnedT22.Amount, burnedT22.ModelId));
+        Assert.Equal(3, report.Facts);
+        await AssertAgreesWithChainAsync(idx);
+
+        var again = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+        Assert.Equal(0, again.Writes);
+    }
+
+    [Fact]
+    public async Task ACycleWithAnRpcFailureMidway_FailsOnlyThatSource_AndTheNextResumes_WithoutDuplicatesOrGaps()
+    {
+        var failing = false;
+        var transactionsWhileFailing = 0;
+        var faults = new IndexerChainFixture.FaultHandler((method, n) =>
+            method == "getProgramAccounts" && n == 1 ? IndexerChainFixture.FaultHandler.Status(HttpStatusCode.TooManyRequests) // backed off and retried
+            : failing && method == "getTransaction" && Interlocked.Increment(ref transactionsWhileFailing) > 2 ? IndexerChainFixture.FaultHandler.Status(HttpStatusCode.ServiceUnavailable)
+            : null);
+        var idx = chain.CreateIndexer(Prefix(), faults, new IndexerOptions { HistoryChunk = 2 }, maxRetries: 1);
+        var baseline = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+        Assert.Empty(baseline.Failures);
+        Assert.Contains("getProgramAccounts#1:429", faults.Injected);
+        var deepseek = chain.Model(DeepSeek);
+        var mint = deepseek.GetProperty("mint").GetString()!;
+        var vault = PublicKey.Parse(deepseek.GetProperty("vaultUsdcAccount").GetString()!);
+        var signatures = new List<string>();
+        for (var i = 1; i <= 5; i++)
+        {
+            signatures.Add(await SendAsync(TokenProgram.TransferChecked(
+                PublicKey.Parse(chain.Address("payerUsdcAccount")), PublicKey.Parse(chain.Address("usdcMint")), vault, Payer.PublicKey, (ulong)i * 1000, 6)));
+        }
+
+        failing = true;
+        var broken = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+
+        var failure = Assert.Single(broken.Failures);
+        Assert.StartsWith($"history:Vault:{vault}", failure, StringComparison.Ordinal);
+        var partial = (await FactsAsync(idx, mint)).Where(f => signatures.Contains(f.Signature)).ToList();
+        Assert.Equal(signatures[..2], partial.OrderBy(f => f.Slot).ThenBy(f => signatures.IndexOf(f.Signature)).Select(f => f.Signature));
+        // The other sources ran: the vault's balance is already the chain's.
+        await AssertAgreesWithChainAsync(idx);
+
+        failing = false;
+        var resumed = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+
+        Assert.Empty(resumed.Failures);
+        var facts = (await FactsAsync(idx, mint)).Where(f => signatures.Contains(f.Signature)).ToList();
+        Assert.Equal(signatures.Order(), facts.Select(f => f.Signature).Order());
+        Assert.Equal([1000L, 2000, 3000, 4000, 5000], facts.Select(f => f.Amount).Order());
+        Assert.All(facts, f => Assert.Equal(ChainFactKind.Revenue, f.Kind));
+        Assert.Equal(3, resumed.Facts);
+    }
+
+    [Fact]
+    public async Task TwoOverlappingRuns_DoNoHarm()
+    {
+        var prefix = Prefix();
+        var a = chain.CreateIndexer(prefix);
+        var b = chain.CreateIndexer(prefix);
+        await a.Cycle.RunCycleAsync(CancellationToken.None);
+        var gemma = chain.Model(Gemma);
+        var vault = PublicKey.Parse(gemma.GetProperty("vaultUsdcAccount").GetString()!);
+        var signatures = new List<string>();
+        for (var i = 1; i <= 3; i++)
+        {
+            signatures.Add(await SendAsync(TokenProgram.TransferChecked(
+                PublicKey.Parse(chain.Address("payerUsdcAccount")), PublicKey.Parse(chain.Address("usdcMint")), vault, Payer.PublicKey, 7, 6)));
+        }
+
+        var both = await Task.WhenAll(a.Cycle.RunCycleAsync(CancellationToken.None), b.Cycle.RunCycleAsync(CancellationToken.None));
+
+        Assert.All(both, r => Assert.Empty(r.Failures));
+        var facts = (await FactsAsync(a, gemma.GetProperty("mint").GetString()!)).Where(f => signatures.Contains(f.Signature)).ToList();
+        Assert.Equal(3, facts.Count);
+        await AssertAgreesWithChainAsync(a);
+        Assert.Equal(0, (await a.Cycle.RunCycleAsync(CancellationToken.None)).Writes);
+        Assert.Equal(0, (await b.Cycle.RunCycleAsync(CancellationToken.None)).Writes);
+    }
+
+    private Keypair Payer => chain.Keypair("payer");
+
+    private static string Prefix() => "ix" + Guid.NewGuid().ToString("N")[..10];
+
+    private async Task<string> SendAsync(TransactionInstruction instruction)
+    {
+        var rpc = chain.Client();
+        var sender = new TransactionSender(rpc, Options.Create(new SolanaRpcOptions { RpcUrls = [new Uri(chain.Rpc)], ConfirmationPollInterval = TimeSpan.FromMilliseconds(50) }), TimeProvider.System, NullLogger<TransactionSender>.Instance);
+        var blockhash = (await rpc.GetLatestBlockhashAsync()).GetValueOrThrow().Value;
+        var transaction = new Transaction(Message.Compile(Payer.PublicKey, blockhash.Blockhash, [instruction])).Sign([Payer]);
+        var outcome = await sender.SendAndConfirmAsync(transaction.Serialize(), blockhash.LastValidBlockHeight);
+        Assert.True(outcome.Status == SendStatus.Confirmed, $"{outcome.Status}: {outcome.Error}");
+        return transaction.Id;
+    }
+
+    /// <summary>Vault balances and supplies in the tables equal what getTokenAccountBalance and getTokenSupply say.</summary>
+    private async Task AssertAgreesWithChainAsync(IndexerChainFixture.Indexer idx)
+    {
+        var rpc = chain.Client();
+        var mints = await idx.Tables.MintsAsync(CancellationToken.None);
+        var vaults = await idx.Tables.VaultsAsync(CancellationToken.None);
+        Assert.Equal(2, mints.Count);
+        Assert.Equal(2, vaults.Count);
+        foreach (var m in mints)
+        {
+            Assert.Equal((long)(await rpc.GetTokenSupplyAsync(m.Mint)).GetValueOrThrow().Value.RawAmount, m.Supply);
+        }
+
+        foreach (var v in vaults)
+        {
+            Assert.Equal((long)(await rpc.GetTokenAccountBalanceAsync(v.VaultUsdcAccount)).GetValueOrThrow().Value.RawAmount, v.Amount);
+        }
+    }
+
+    private static async Task<List<ChainFact>> FactsAsync(IndexerChainFixture.Indexer idx, string mint)
+    {
+        var facts = new List<ChainFact>();
+        await foreach (var f in idx.Tables.HistoryAsync(mint, null, CancellationToken.None))
+        {
+            facts.Add(f);
+        }
+
+        return facts;
+    }
+
+    private static async Task<List<TableEntity>> RowsAsync(TableClient table)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
