@@ -27,7 +27,7 @@ public sealed class ModelsFunction(ModelCatalog catalog, ListingRegistry listing
         ListAsync(request.HttpContext.RequestAborted);
 
     [Function("ModelV1")]
-    public async Task<IResult> RetrieveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models/{*id}")] HttpRequest request, string id)
+    public async Task<IResult> RetrieveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/models/{*id}")] HttpRequest request, string id)
     {
         // Model ids hold '/': SDKs send it as is or escaped (%2F), which routing leaves escaped.
         var modelId = Uri.UnescapeDataString(id);
