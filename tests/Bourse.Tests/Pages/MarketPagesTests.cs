@@ -74,7 +74,7 @@ public sealed class MarketPagesTests(BrowserFixture browser) : IClassFixture<Bro
 
         // Sorted by 30-day revenue, highest first.
         var shown = await tab.Page.Locator("article.card:not(.preview)").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.modelId)");
-        var expected = listings.OrderByDescending(l => System.Numerics.BigInteger.Parse(Raw(l, "revenue30d") ?? "0")).ThenBy(l => (string)l["modelId"]!, StringComparer.Ordinal).Select(l => (string)l["modelId"]!).ToArray();
+        var expected = listings.OrderByDescending(l => System.Numerics.BigInteger.Parse(Raw(l, "volume30d.revenue") ?? "0")).ThenBy(l => (string)l["modelId"]!, StringComparer.Ordinal).Select(l => (string)l["modelId"]!).ToArray();
         Assert.Equal(expected, shown);
 
         await tab.ScreenshotAsync("market");
@@ -264,16 +264,18 @@ public sealed class MarketPagesTests(BrowserFixture browser) : IClassFixture<Bro
     /// <summary>Card field, API property, and how the page must show it.</summary>
     private static (string Field, string Property, Func<string, string> Format)[] CardFigures(int decimals) =>
     [
-        ("vault", "vaultUsdc", Figures.Usdc),
+        ("vault", "vaultBalance", Figures.Usdc),
         ("supply", "supply", raw => Figures.Units(raw, decimals, 0)),
         ("burned", "burned", raw => Figures.Units(raw, decimals, 0)),
-        ("calls24h", "calls24h", raw => Figures.Units(raw, 0, 0)),
-        ("revenue24h", "revenue24h", Figures.Usdc),
-        ("calls30d", "calls30d", raw => Figures.Units(raw, 0, 0)),
-        ("revenue30d", "revenue30d", Figures.Usdc),
+        ("transferFee", "transferFeeBps", raw => Figures.Units(raw, 2, 0) + "%"),
+        ("calls24h", "volume24h.calls", raw => Figures.Units(raw, 0, 0)),
+        ("revenue24h", "volume24h.revenue", Figures.Usdc),
+        ("calls30d", "volume30d.calls", raw => Figures.Units(raw, 0, 0)),
+        ("revenue30d", "volume30d.revenue", Figures.Usdc),
     ];
 
-    private static string? Raw(JsonNode listing, string property) => listing[property] switch
+    /// <summary>A property of the API's JSON (a dotted path) as the raw text the page keeps in data-value.</summary>
+    private static string? Raw(JsonNode listing, string property) => property.Split('.').Aggregate((JsonNode?)listing, (node, name) => node?[name]) switch
     {
         null => null,
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),

@@ -21,6 +21,8 @@ export interface Listing {
   burned: bigint | null;
   vaultUsdc: bigint | null;
   vaultUsdcAccount: string | null;
+  vaultAuthority: string | null;
+  status: string | null;
   calls24h: bigint | null;
   revenue24h: bigint | null;
   calls30d: bigint | null;
@@ -32,6 +34,10 @@ export interface Listing {
 export interface Preview {
   modelId: string;
   ownedBy: string | null;
+  inputPrice: bigint | null;
+  outputPrice: bigint | null;
+  calls30d: bigint | null;
+  revenue30d: bigint | null;
   raw: Record<string, unknown>;
 }
 
@@ -61,6 +67,7 @@ export interface SupplyPoint {
 
 export interface ModelDetail {
   listing: Listing | null;
+  tokenized: boolean | null;
   daily: DailyPoint[];
   history: HistoryEntry[];
   supply: SupplyPoint[];
@@ -107,8 +114,10 @@ export function readListing(value: unknown): Listing {
     decimals: Number(pick(l, 'decimals', 'mintDecimals') ?? 6),
     supply: int(pick(l, 'supply', 'supply.amount')),
     burned: int(pick(l, 'burned', 'burnedTotal', 'burnedAmount')),
-    vaultUsdc: int(pick(l, 'vaultUsdcMicro', 'vaultUsdc', 'vaultBalance', 'vault.usdc', 'vault.balance')),
-    vaultUsdcAccount: str(pick(l, 'vaultUsdcAccount', 'vault.usdcAccount', 'vault.address', 'vault')),
+    vaultUsdc: int(pick(l, 'vaultBalance', 'vaultUsdcMicro', 'vaultUsdc', 'vault.usdc', 'vault.balance')),
+    vaultUsdcAccount: str(pick(l, 'vault', 'vaultUsdcAccount', 'vault.usdcAccount', 'vault.address')),
+    vaultAuthority: str(pick(l, 'vaultAuthority', 'payTo')),
+    status: str(pick(l, 'status')),
     calls24h: int(pick(l, 'calls24h', 'volume24h.calls', 'last24h.calls')),
     revenue24h: int(pick(l, 'revenue24hMicroUsdc', 'revenue24h', 'volume24h.revenue', 'last24h.revenue')),
     calls30d: int(pick(l, 'calls30d', 'volume30d.calls', 'last30d.calls')),
@@ -124,7 +133,15 @@ export function readMarket(value: unknown): Market {
   const previews = arr(pick(m, 'previews', 'preview', 'catalog'))
     .map((p) => {
       const o = obj(p);
-      return { modelId: String(pick(o, 'modelId', 'model', 'id') ?? ''), ownedBy: str(pick(o, 'ownedBy', 'owned_by')), raw: o };
+      return {
+        modelId: String(pick(o, 'modelId', 'model', 'id') ?? ''),
+        ownedBy: str(pick(o, 'ownedBy', 'owned_by')),
+        inputPrice: int(pick(o, 'inputPrice', 'pricing.input')),
+        outputPrice: int(pick(o, 'outputPrice', 'pricing.output')),
+        calls30d: int(pick(o, 'calls30d', 'volume30d.calls')),
+        revenue30d: int(pick(o, 'revenue30d', 'volume30d.revenue')),
+        raw: o,
+      };
     })
     .filter((p) => p.modelId);
   return { listings, previews };
@@ -155,17 +172,19 @@ export function readDetail(value: unknown): ModelDetail {
       signature: String(pick(o, 'signature', 'tx') ?? ''),
     };
   });
-  for (const [kind, key] of [
-    ['buyback', 'buybacks'],
-    ['burn', 'burns'],
+  // GET /api/market/{id} lists buybacks (amount: micro-USDC spent) and burns (amount: token units) apart.
+  for (const [kind, key, amountIs] of [
+    ['buyback', 'buybacks', 'usdc'],
+    ['burn', 'burns', 'tokens'],
   ] as const) {
     for (const h of arr(pick(d, key))) {
       const o = obj(h);
+      const amount = int(pick(o, 'amount'));
       history.push({
         kind,
         at: str(pick(o, 'at', 'time', 'blockTime', 'timestamp')),
-        usdc: int(pick(o, 'usdcMicro', 'usdc', 'usdcSpent', 'usdcAmount', 'amountMicroUsdc')),
-        tokens: int(pick(o, 'tokens', 'tokensBurned', 'burned', 'tokenAmount', 'amount')),
+        usdc: amountIs === 'usdc' ? amount : int(pick(o, 'usdc', 'usdcSpent')),
+        tokens: amountIs === 'tokens' ? amount : int(pick(o, 'tokens', 'tokensBurned')),
         signature: String(pick(o, 'signature', 'tx') ?? ''),
       });
     }
@@ -179,6 +198,7 @@ export function readDetail(value: unknown): ModelDetail {
     .filter((s) => s.at);
   return {
     listing: listingSource ? readListing(listingSource) : pick(d, 'mint') ? readListing(d) : null,
+    tokenized: typeof d.tokenized === 'boolean' ? d.tokenized : null,
     daily: readDaily(pick(d, 'daily', 'revenue30d', 'series', 'days')),
     history,
     supply,

@@ -23,7 +23,7 @@ import {
   showStatus,
   USDC_DECIMALS,
 } from './common';
-import { Listing, readDaily, readDetail, readMarket, thirtyDays } from './market-api';
+import { Listing, Preview, readDaily, readDetail, readMarket, thirtyDays } from './market-api';
 
 const cfg = config();
 const status = document.getElementById('status')!;
@@ -36,7 +36,8 @@ const sparks = new Map<string, { plot: uPlot; revenue30d: string }>();
 function trackText(l: Listing): string {
   const program = /2022|TokenzQd/i.test(l.tokenProgram) ? 'Token-2022' : l.tokenProgram ? 'SPL Token' : '';
   const track = l.track ? `Track ${l.track.replace(/^track\s*/i, '')}` : '';
-  return [track, program].filter(Boolean).join(' · ');
+  const status = l.status && l.status.toLowerCase() !== 'approved' ? l.status.toLowerCase() : '';
+  return [track, program, status].filter(Boolean).join(' · ');
 }
 
 function figures(l: Listing): [string, string, unknown, string][] {
@@ -137,15 +138,23 @@ function render(listings: Listing[]): void {
   }
 }
 
-function renderPreviews(previews: { modelId: string; ownedBy: string | null }[]): void {
+function renderPreviews(previews: Preview[]): void {
   previewsSection.hidden = previews.length === 0;
+  const sorted = [...previews].sort((a, b) => {
+    const d = (b.revenue30d ?? 0n) - (a.revenue30d ?? 0n);
+    return d > 0n ? 1 : d < 0n ? -1 : a.modelId.localeCompare(b.modelId);
+  });
   previewsRoot.replaceChildren(
-    ...previews.map((p) =>
+    ...sorted.map((p) =>
       el(
         'article',
         { class: 'card preview', 'data-model-id': p.modelId },
         el('header', {}, el('h3', {}, p.modelId), el('span', { class: 'badge muted' }, 'not tokenized yet')),
         p.ownedBy ? el('p', { class: 'muted' }, `by ${p.ownedBy}`) : null,
+        p.inputPrice !== null && p.outputPrice !== null
+          ? el('p', { class: 'muted' }, `${formatUsdc(p.inputPrice)} in / ${formatUsdc(p.outputPrice)} out USDC per 1M tokens`)
+          : null,
+        p.calls30d !== null ? el('p', { class: 'muted' }, `${formatCount(p.calls30d)} calls, ${formatUsdc(p.revenue30d)} USDC in 30 days`) : null,
         el('p', {}, 'Served on Bourse today. ', link(`/creators/apply?model=${encodeURIComponent(p.modelId)}`, 'List its token →')),
       ),
     ),

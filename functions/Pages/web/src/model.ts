@@ -175,7 +175,12 @@ async function load(): Promise<void> {
   renderRevenue(detail);
   renderSupply(detail, decimals);
   renderHistory(detail, decimals);
-  showStatus(status, 'ok', '');
+  if (!listing && detail.tokenized === false) {
+    showStatus(status, 'empty', `${modelId} is served on Bourse but not tokenized yet: no token, vault or buybacks. `);
+    status.append(link(`/creators/apply?model=${encodeURIComponent(modelId)}`, 'List its token'));
+  } else {
+    showStatus(status, 'ok', '');
+  }
   document.body.dataset.loaded = 'true';
 }
 
