@@ -17,6 +17,7 @@ public static class FunctionsApp
         services.AddX402();
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();
+        services.AddMarket();
         services.AddBourseSignIn();
         services.AddBourseDeposits();
         services.AddBourseCreators();

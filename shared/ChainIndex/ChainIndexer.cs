@@ -69,20 +69,27 @@ public sealed partial class ChainIndexer(
             cache.Generation = current;
         }
 
+        var stage = System.Diagnostics.Stopwatch.StartNew();
         var listings = await accounts.RunAsync(idl, settings, report, cancellationToken)
             ?? _lastListings
             ?? await StoredListingsAsync(cancellationToken);
         _lastListings = listings;
         report.Listings = listings;
+        report.Timings["accounts"] = stage.Elapsed;
+        stage.Restart();
         await RegisterAsync(listings, report, cancellationToken);
-
+        report.Timings["listings"] = stage.Elapsed;
+        stage.Restart();
         await tokens.RunAsync(listings, settings, report, cancellationToken);
+        report.Timings["tokens"] = stage.Elapsed;
+        stage.Restart();
 
         var watched = new List<WatchedAddress> { new(WatchKind.Program, idl.ProgramId.ToString(), null) };
         watched.AddRange(listings.DistinctBy(l => l.VaultUsdcAccount).Select(l => new WatchedAddress(WatchKind.Vault, l.VaultUsdcAccount, l)));
         watched.AddRange(listings.DistinctBy(l => l.Mint).Select(l => new WatchedAddress(WatchKind.Mint, l.Mint, l)));
         var byAddress = listings.GroupBy(l => l.Address, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         await history.RunAsync(watched, idl, byAddress, settings, report, cancellationToken);
+        report.Timings["history"] = stage.Elapsed;
 
         if (report.Writes > 0)
         {

@@ -47,6 +47,9 @@ public sealed class IndexerCycleReport
 
     public IReadOnlyList<ChainListing> Listings { get; set; } = [];
 
+    /// <summary>Wall time per stage: accounts, listings, tokens, history.</summary>
+    public Dictionary<string, TimeSpan> Timings { get; } = [];
+
     internal void Read(int n) => Interlocked.Add(ref _accountsRead, n);
 
     internal void Decoded(int n) => Interlocked.Add(ref _accountsDecoded, n);

@@ -97,6 +97,11 @@ public sealed partial class ListingApproval(
             return new ApprovalResult(ApprovalOutcome.MintNotFound, application, Detail: $"{mint} is not a token mint on this chain.");
         }
 
+        if (application.Track == ListingTrack.A && tokenProgram != ProgramIds.Token2022)
+        {
+            return new ApprovalResult(ApprovalOutcome.MintNotFound, application, Detail: $"Track A lists a Token-2022 mint; {mint} belongs to the classic Token program.");
+        }
+
         var programId = PublicKey.Parse(options.Value.ProgramId);
         var (listingAccount, _) = PublicKey.FindProgramAddress([Encoding.UTF8.GetBytes("listing"), mintKey.Bytes.ToArray()], programId);
         var (vaultAuthority, _) = PublicKey.FindProgramAddress([Encoding.UTF8.GetBytes("vault_authority"), listingAccount.Bytes.ToArray()], programId);

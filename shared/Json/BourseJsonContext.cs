@@ -9,4 +9,6 @@ namespace Bourse.Json;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(Bourse.Usage.UsageEvent))]
 [JsonSerializable(typeof(Bourse.Demo.X402DemoReceipt))]
+[JsonSerializable(typeof(Bourse.Market.MarketOverview))]
+[JsonSerializable(typeof(Bourse.Market.MarketDetail))]
 public sealed partial class BourseJsonContext : JsonSerializerContext;

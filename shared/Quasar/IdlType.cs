@@ -42,7 +42,7 @@ public abstract record IdlType
     /// <summary>A named struct or enum, resolved against the IDL's types when the IDL is loaded.</summary>
     public sealed record Defined(string Name) : IdlType
     {
-        internal IdlTypeDefinition? Definition { get; set; }
+        public IdlTypeDefinition? Definition { get; internal set; }
 
         public override int? FixedSize => Definition?.FixedSize;
 

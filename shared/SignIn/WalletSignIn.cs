@@ -134,6 +134,38 @@ public sealed class WalletSignIn(TableServiceClient tables, IOptions<SignInOptio
         }
     }
 
+    /// <summary>Deletes challenges, used nonces and sessions past their expiry; returns how many.</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        await _table.CreateIfNotExistsAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var purged = 0;
+        foreach (var partition in new[] { ChallengePartition, UsedPartition, SessionPartition })
+        {
+            var expired = new List<TableEntity>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and ExpiresAt lt {now}");
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                expired.Add(row);
+            }
+
+            foreach (var batch in expired.Chunk(100))
+            {
+                try
+                {
+                    await _table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+                    purged += batch.Length;
+                }
+                catch (TableTransactionFailedException)
+                {
+                    // a row went meanwhile (signed out, used): the next run takes the rest
+                }
+            }
+        }
+
+        return purged;
+    }
+
     public static bool IsSessionToken(string token) =>
         token.Length == TokenPrefix.Length + TokenLength && token.StartsWith(TokenPrefix, StringComparison.Ordinal);
 

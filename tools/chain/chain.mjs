@@ -21,6 +21,10 @@ export class Chain {
     this.slotMs = slotMs;
     this.log = log;
     this.ledger = new Ledger();
+    // getProgramAccounts answers from a per-owner snapshot until an account changes (a landed transaction or
+    // setAccount): an indexer asking for the same program's accounts type by type reads the SVM once.
+    this.accountsVersion = 0;
+    this.programAccountCache = new Map(); // owner → {version, list}
     this.blockhashes = new Map(); // blockhash → lastValidBlockHeight
     this.genesisHash = this.svm.latestBlockhash();
     this.slot = 0;
@@ -95,11 +99,17 @@ export class Chain {
   setAccount(address, { lamports, owner, data = new Uint8Array(0), executable = false }) {
     this.svm.setAccount(fromBase58(address),
       new Account(BigInt(lamports), data, fromBase58(owner), executable, U64_MAX));
+    this.accountsVersion += 1;
   }
 
+  /** The accounts owned by `programId` (callers must not modify them: they are shared until the next change). */
   programAccounts(programId) {
-    return this.svm.getProgramAccounts(fromBase58(programId))
+    const cached = this.programAccountCache.get(programId);
+    if (cached && cached.version === this.accountsVersion) return cached.list;
+    const list = this.svm.getProgramAccounts(fromBase58(programId))
       .map((a) => ({ pubkey: toBase58(a.address), account: toAccountInfo(a.account()) }));
+    this.programAccountCache.set(programId, { version: this.accountsVersion, list });
+    return list;
   }
 
   rentExempt(dataLen) {
@@ -226,6 +236,7 @@ export class Chain {
     const { accountKeys, loadedAddresses } = this.resolveKeys(tx);
     const pre = this.snapshot(accountKeys);
     const res = normaliseResult(tx.version === 'legacy' ? this.svm.sendLegacyTransaction(raw) : this.svm.sendVersionedTransaction(raw));
+    this.accountsVersion += 1; // fees are charged even when the transaction is dropped
     if (res.err && !errorLands(res.err)) {
       this.log(`dropped ${signature}: ${JSON.stringify(res.err)}`);
       return { signature, err: res.err, landed: false };

@@ -282,9 +282,12 @@ export const methods = {
     const cfg = configParam(params, 1);
     if (cfg.filters !== undefined && !Array.isArray(cfg.filters)) throw invalidParams('Invalid param: filters must be an array');
     const filters = (cfg.filters ?? []).map(compileFilter);
-    const value = chain.programAccounts(program)
-      .filter(({ account }) => filters.every((f) => f(account)))
-      .map(({ pubkey, account }) => ({ pubkey, account: encodeAccount(chain, account, cfg) }));
+    const matching = chain.programAccounts(program).filter(({ account }) => filters.every((f) => f(account)));
+    // The common indexer form (base64, whole data) is written from JSON kept with the snapshot's entries, so a
+    // large answer is not rebuilt value by value on every call.
+    const value = (cfg.encoding === 'base64' && !cfg.dataSlice)
+      ? new RawJson(`[${matching.map(keyedBase64Json).join(',')}]`)
+      : matching.map(({ pubkey, account }) => ({ pubkey, account: encodeAccount(chain, account, cfg) }));
     return cfg.withContext ? withContext(chain, value) : value;
   },
 
@@ -464,9 +467,29 @@ export function handleBody(ctx, body) {
   return stringify(handleOne(ctx, req));
 }
 
-/** JSON.stringify that writes bigints as plain JSON numbers (u64 values such as rentEpoch). */
+/** JSON text to put into an answer as it is. */
+class RawJson {
+  constructor(text) { this.text = text; }
+}
+
+/** A snapshot entry as `{pubkey, account}` with base64 data, written once per entry (entries live until an account changes). */
+function keyedBase64Json(entry) {
+  if (entry.base64Json === undefined) {
+    const a = entry.account;
+    entry.base64Json = `{"pubkey":${JSON.stringify(entry.pubkey)},"account":{"lamports":${a.lamports},"owner":${JSON.stringify(a.owner)},`
+      + `"executable":${a.executable},"rentEpoch":${a.rentEpoch},"space":${a.space},"data":["${toBase64(a.data)}","base64"]}}`;
+  }
+  return entry.base64Json;
+}
+
+/** JSON.stringify that writes bigints as plain JSON numbers (u64 values such as rentEpoch) and RawJson as its text. */
 export function stringify(value) {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `\u0000big:${v}` : v))
-    .replace(/"\\u0000big:(\d+)"/g, '$1');
+  const raw = [];
+  const text = JSON.stringify(value, (_k, v) => {
+    if (typeof v === 'bigint') return `\u0000big:${v}`;
+    if (v instanceof RawJson) { raw.push(v.text); return `\u0000raw:${raw.length - 1}`; }
+    return v;
+  }).replace(/"\\u0000big:(\d+)"/g, '$1');
+  return raw.length === 0 ? text : text.replace(/"\\u0000raw:(\d+)"/g, (_m, i) => raw[Number(i)]);
 }
 

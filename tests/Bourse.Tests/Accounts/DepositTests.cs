@@ -57,7 +57,7 @@ public sealed class DepositTests
     [Fact]
     public async Task Deposit_PartialThenLateThenRepeated_CreditsEachTransferOnce()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var account = "solpay-" + Guid.NewGuid().ToString("N")[..12];
         var deposits = Deposits(clock);
         var deposit = await deposits.CreateAsync(account, 2_000_000, CancellationToken.None);

@@ -33,7 +33,7 @@ public sealed class SignInTests
         Assert.Contains($"Nonce: {nonce}", lines);
         Assert.Contains(lines, l => l.StartsWith("Issued At: ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Expiration Time: ", StringComparison.Ordinal));
-        Assert.True(challenge.GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+        Assert.True(challenge.GetProperty("expiresAt").GetDateTimeOffset() > TimeProvider.System.GetUtcNow());
 
         using var session = await WalletUser.SessionAsync(user.Address, nonce, user.Sign(message));
         Assert.Equal(HttpStatusCode.Created, session.StatusCode);
@@ -97,7 +97,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Session_ExpiredChallenge_IsRefused()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var signIn = SignIn(clock);
         using var wallet = Keypair.Generate();
         var challenge = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);
@@ -112,7 +112,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Session_Expired_IsRefused_AndSignOutEndsOne()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var signIn = SignIn(clock);
         using var wallet = Keypair.Generate();
         var challenge = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);
@@ -133,6 +133,26 @@ public sealed class SignInTests
         using var after = await user.SendAsync(HttpMethod.Get, "v1/credits");
         Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Purge_DeletesExpiredChallenges_AndKeepsLiveOnes()
+    {
+        // Two days in the past, so the purge cannot touch rows of tests running now.
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(-2));
+        var signIn = SignIn(clock);
+        using var wallet = Keypair.Generate();
+        var old = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var fresh = await signIn.ChallengeAsync(wallet.PublicKey.ToString(), CancellationToken.None);
+
+        var purged = await signIn.PurgeExpiredAsync(CancellationToken.None);
+        var oldAfter = await signIn.SignInAsync(wallet.PublicKey.ToString(), old.Nonce, Sign(wallet, old.Message), CancellationToken.None);
+        var freshAfter = await signIn.SignInAsync(wallet.PublicKey.ToString(), fresh.Nonce, Sign(wallet, fresh.Message), CancellationToken.None);
+
+        Assert.True(purged >= 1);
+        Assert.Equal(SignInFailure.UnknownNonce, oldAfter.Failure); // gone, not merely expired
+        Assert.Equal(SignInFailure.None, freshAfter.Failure);
     }
 
     [Fact]

@@ -69,12 +69,14 @@ public sealed class CreatorListingTests
         var admin = await WalletUser.SignedInAsync(Keypair.FromSecretKey(LocalStack.Instance.ChainKeypair("admin")));
 
         var pending = await admin.GetJsonAsync("admin/listings/applications?status=pending");
-        using var approved = await admin.SendAsync(HttpMethod.Post, $"admin/listings/applications/{id}/approve");
+        var approvals = await Task.WhenAll(admin.SendAsync(HttpMethod.Post, $"admin/listings/applications/{id}/approve"), AdminAsync(HttpMethod.Post, $"admin/listings/applications/{id}/approve"));
+        var answers = await Task.WhenAll(approvals.Select(a => a.Content.ReadFromJsonAsync<JsonElement>()));
 
         Assert.Contains(pending.GetProperty("data").EnumerateArray(), a => a.GetProperty("id").GetString() == id);
-        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        var application = await approved.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(admin.Address, application.GetProperty("decidedBy").GetString());
+        Assert.All(approvals, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode)); // two admins at once: one approval, the same answer
+        Assert.Equal(answers[0].GetProperty("listing").ToString(), answers[1].GetProperty("listing").ToString());
+        var application = answers[0];
+        Assert.Contains(application.GetProperty("decidedBy").GetString(), new[] { admin.Address, "admin-token" });
         var listing = application.GetProperty("listing");
         Assert.Equal(mint.PublicKey.ToString(), listing.GetProperty("mint").GetString());
         var vaultAuthority = listing.GetProperty("vaultAuthority").GetString()!;
@@ -191,7 +193,7 @@ public sealed class CreatorListingTests
     /// <summary>The payTo of an unpaid x402 call to <paramref name="model"/>; polls (the registry's refresh) until it is <paramref name="until"/> when given.</summary>
     private static async Task<string> PayToAsync(string model, string? until = null)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
         while (true)
         {
             using var response = await WalletUser.Http.PostAsJsonAsync($"{LocalStack.Instance.Api}/x402/v1/chat/completions",
@@ -199,7 +201,7 @@ public sealed class CreatorListingTests
             Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             var payTo = body.GetProperty("accepts")[0].GetProperty("payTo").GetString()!;
-            if (until is null || payTo == until || DateTimeOffset.UtcNow > deadline)
+            if (until is null || payTo == until || TimeProvider.System.GetUtcNow() > deadline)
             {
                 return payTo;
             }

@@ -52,7 +52,15 @@ public sealed class ListingPaymentTests
         await response.Content.ReadAsStringAsync();
         var requestId = response.Headers.GetValues("X-Request-Id").Single();
 
-        Assert.Equal(before + amount, (await chain.TokenAccountAsync(vault)).Amount);
+        // Other tests pay this vault at the same time: the payment's own transaction says what it moved.
+        var settled = JsonDocument.Parse(Convert.FromBase64String(response.Headers.GetValues("PAYMENT-RESPONSE").Single())).RootElement;
+        var landed = (await chain.Rpc.GetTransactionAsync(settled.GetProperty("transaction").GetString()!, "base64")).GetValueOrThrow()!;
+        var vaultIndex = Bourse.Solana.Transaction.Deserialize(landed.RawTransaction!).Message.AccountKeys.ToList().IndexOf(vault);
+        ulong VaultBalance(IReadOnlyList<Bourse.Solana.Rpc.Models.TokenBalance>? balances) =>
+            balances?.FirstOrDefault(b => b.AccountIndex == vaultIndex)?.UiTokenAmount.RawAmount ?? 0;
+        Assert.True(vaultIndex >= 0, "the payment did not touch the listing's vault");
+        Assert.Equal(amount, VaultBalance(landed.Meta!.PostTokenBalances) - VaultBalance(landed.Meta.PreTokenBalances));
+        Assert.True((await chain.TokenAccountAsync(vault)).Amount >= before + amount);
         var row = await SettledAsync(requestId);
         Assert.Equal(listing.VaultUsdcAccount, row.GetString("Vault"));
         Assert.Equal(listing.VaultAuthority, row.GetString("PayTo"));

@@ -80,21 +80,23 @@ public sealed class CreditsLedgerTests
     }
 
     [Fact]
-    public async Task UsageAsync_ChargesByDayAndKey_CountedOnceInTheChargesTransaction()
+    public async Task UsageAsync_ChargesByDayKeyAndModel_CountedOnceInTheChargesTransaction()
     {
         var holds = Holds();
         var account = Account();
         await holds.DepositAsync(account, "d1", 1_000_000, CancellationToken.None);
-        UsageEvent Used(long charged, int prompt, int completion) =>
-            new("evt_" + Guid.NewGuid().ToString("N"), UsageEvent.CreditsRail, "m", "p/m", prompt, completion, false, charged, "req", _time.GetUtcNow(), account);
+        UsageEvent Used(long charged, int prompt, int completion, string model) =>
+            new("evt_" + Guid.NewGuid().ToString("N"), UsageEvent.CreditsRail, model, "p/m", prompt, completion, false, charged, "req", _time.GetUtcNow(), account);
         for (var i = 0; i < 6; i++)
         {
             var key = i % 3 == 0 ? "k2" : "k1";
+            var model = i < 3 ? "m" : "org/n"; // a '/' cannot be in a row key
             await holds.PlaceAsync(account, key, $"h{i}", "x", 10_000, CancellationToken.None);
-            await holds.PostAsync(account, $"h{i}", 1_000 + i, CancellationToken.None, charged => Used(charged, 10 * i, i), keyId: i % 2 == 0 ? key : null);
+            await holds.PostAsync(account, $"h{i}", 1_000 + i, CancellationToken.None, charged => Used(charged, 10 * i, i, model), keyId: i % 2 == 0 ? key : null,
+                model: i % 2 == 0 ? model : null);
         }
 
-        await holds.PostAsync(account, "h0", 5, CancellationToken.None, charged => Used(charged, 99, 99)); // a retried post: not counted again
+        await holds.PostAsync(account, "h0", 5, CancellationToken.None, charged => Used(charged, 99, 99, "m")); // a retried post: not counted again
         await holds.PlaceAsync(account, "k1", "void", "x", 10_000, CancellationToken.None);
         await holds.VoidAsync(account, "void", CancellationToken.None, "k1");
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
@@ -102,7 +104,10 @@ public sealed class CreditsLedgerTests
         var yesterday = await holds.UsageAsync(account, today.AddDays(-3), today.AddDays(-1), CancellationToken.None);
 
         Assert.Equal(
-            [new UsageSummary(today, "k1", 4, 10 + 20 + 40 + 50, 1 + 2 + 4 + 5, 1_001 + 1_002 + 1_004 + 1_005), new UsageSummary(today, "k2", 2, 0 + 30, 0 + 3, 1_000 + 1_003)],
+            [
+                new UsageSummary(today, "k1", 2, 10 + 20, 1 + 2, 1_001 + 1_002, "m"), new UsageSummary(today, "k1", 2, 40 + 50, 4 + 5, 1_004 + 1_005, "org/n"),
+                new UsageSummary(today, "k2", 1, 0, 0, 1_000, "m"), new UsageSummary(today, "k2", 1, 30, 3, 1_003, "org/n"),
+            ],
             usage);
         Assert.Empty(yesterday);
     }

@@ -1,0 +1,16 @@
+namespace Bourse.Market;
+
+/// <summary>
+/// <c>GET /api/market/{modelId}</c>: the model's card (null for a catalog model not listed), its last 30 UTC days
+/// (oldest first, every day present), its buybacks and burns (newest first) and its supply at the end of each day.
+/// </summary>
+public sealed record MarketDetail(
+    DateTimeOffset AsOf,
+    string ModelId,
+    bool Tokenized,
+    MarketCard? Listing,
+    MarketPreview? Preview,
+    IReadOnlyList<MarketDay> Days,
+    IReadOnlyList<MarketChainEvent> Buybacks,
+    IReadOnlyList<MarketChainEvent> Burns,
+    IReadOnlyList<MarketSupplyPoint> Supply);
