@@ -57,28 +57,30 @@ public sealed class HeaderCodecTests
         Assert.False(HeaderCodec.DecodeSettleResponse(header).Value!.Success);
     }
 
-    public static TheoryData<string?, string?, HeaderDecodeError> Malformed => new()
+    /// <summary>The expected reason by name: the codec's types are internal to the shared assembly.</summary>
+    public static TheoryData<string?, string?, string> Malformed => new()
     {
-        { null, null, HeaderDecodeError.Missing },
-        { "", "", HeaderDecodeError.Missing },
-        { "not base64!", null, HeaderDecodeError.NotBase64 },
-        { "eyJ4NDAyVmVyc2lvbiI6Mn0", null, HeaderDecodeError.NotBase64 }, // unpadded
-        { "ab-_", null, HeaderDecodeError.NotBase64 }, // base64url alphabet
-        { B64("not json"), null, HeaderDecodeError.NotJson },
-        { B64("[1,2]"), null, HeaderDecodeError.WrongShape },
-        { B64("{\"x402Version\":2}"), null, HeaderDecodeError.WrongShape },
-        { B64("{\"x402Version\":\"2\"}"), null, HeaderDecodeError.WrongShape },
-        { B64("{\"x402Version\":2,\"payload\":{\"transaction\":\"AA==\"},\"accepted\":{\"scheme\":\"exact\"}}"), null, HeaderDecodeError.WrongShape },
-        { B64("{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"solana\",\"payload\":{\"transaction\":\"AA==\"}}"), null, HeaderDecodeError.UnsupportedVersion },
-        { null, B64("{\"x402Version\":2,\"scheme\":\"exact\",\"network\":\"solana\",\"payload\":{\"transaction\":\"AA==\"}}"), HeaderDecodeError.UnsupportedVersion },
-        { null, B64("{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"solana\",\"payload\":{}}"), HeaderDecodeError.WrongShape },
-        { new string('A', HeaderCodec.MaxHeaderLength + 4), null, HeaderDecodeError.TooLong },
+        { null, null, nameof(HeaderDecodeError.Missing) },
+        { "", "", nameof(HeaderDecodeError.Missing) },
+        { "not base64!", null, nameof(HeaderDecodeError.NotBase64) },
+        { "eyJ4NDAyVmVyc2lvbiI6Mn0", null, nameof(HeaderDecodeError.NotBase64) }, // unpadded
+        { "ab-_", null, nameof(HeaderDecodeError.NotBase64) }, // base64url alphabet
+        { B64("not json"), null, nameof(HeaderDecodeError.NotJson) },
+        { B64("[1,2]"), null, nameof(HeaderDecodeError.WrongShape) },
+        { B64("{\"x402Version\":2}"), null, nameof(HeaderDecodeError.WrongShape) },
+        { B64("{\"x402Version\":\"2\"}"), null, nameof(HeaderDecodeError.WrongShape) },
+        { B64("{\"x402Version\":2,\"payload\":{\"transaction\":\"AA==\"},\"accepted\":{\"scheme\":\"exact\"}}"), null, nameof(HeaderDecodeError.WrongShape) },
+        { B64("{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"solana\",\"payload\":{\"transaction\":\"AA==\"}}"), null, nameof(HeaderDecodeError.UnsupportedVersion) },
+        { null, B64("{\"x402Version\":2,\"scheme\":\"exact\",\"network\":\"solana\",\"payload\":{\"transaction\":\"AA==\"}}"), nameof(HeaderDecodeError.UnsupportedVersion) },
+        { null, B64("{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"solana\",\"payload\":{}}"), nameof(HeaderDecodeError.WrongShape) },
+        { new string('A', HeaderCodec.MaxHeaderLength + 4), null, nameof(HeaderDecodeError.TooLong) },
     };
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public void DecodePayment_Malformed_ReturnsTypedReason(string? paymentSignature, string? xPayment, HeaderDecodeError expected)
+    public void DecodePayment_Malformed_ReturnsTypedReason(string? paymentSignature, string? xPayment, string expectedReason)
     {
+        var expected = Enum.Parse<HeaderDecodeError>(expectedReason);
         var decoded = HeaderCodec.DecodePayment(paymentSignature, xPayment);
 
         Assert.False(decoded.IsSuccess);

@@ -9,7 +9,7 @@ namespace Bourse.Payments.X402;
 /// x402 headers: standard padded base64 of UTF-8 JSON. Decoding never throws: a malformed value
 /// comes back as a <see cref="HeaderDecodeError"/> with a reason.
 /// </summary>
-public static class HeaderCodec
+internal static class HeaderCodec
 {
     /// <summary>Transactions are at most 1232 bytes; a payload header is far below this.</summary>
     public const int MaxHeaderLength = 16 * 1024;

@@ -1,7 +1,7 @@
 namespace Bourse.Payments.X402;
 
 /// <summary>Why an x402 header could not be read.</summary>
-public enum HeaderDecodeError
+internal enum HeaderDecodeError
 {
     None,
     Missing,
