@@ -52,7 +52,7 @@ export function revenueBars(container: HTMLElement, days: number[], micro: bigin
       scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })) },
-        { size: 70, values: (_u, splits) => splits.map((s) => s.toLocaleString(undefined, { maximumFractionDigits: 6 })) },
+        { size: 84, values: (_u, splits) => splits.map((s) => s.toLocaleString(undefined, { maximumFractionDigits: 6 })) },
       ],
       series: [
         { label: 'UTC day', value: (_u, v) => (v == null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
