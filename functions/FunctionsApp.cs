@@ -22,6 +22,8 @@ public static class FunctionsApp
         services.AddBourseSignIn();
         services.AddBourseDeposits();
         services.AddBourseCreators();
+        services.AddX402Demo();
+        services.AddSingleton<Bourse.Functions.Pages.SitePages>();
         return services;
     }
 }

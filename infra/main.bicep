@@ -115,6 +115,7 @@ var tableNames = [
   'CreatorApplications'
   'Buybacks'
   'FeeHarvests'
+  'X402Demo'
 ]
 
 var names = {

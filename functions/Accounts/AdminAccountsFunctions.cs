@@ -17,7 +17,7 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
 
     [Function("AdminCreateKey")]
     public async Task<IResult> CreateKey(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/accounts/{accountId}/keys")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/accounts/{accountId}/keys")] HttpRequest request,
         string accountId,
         CancellationToken cancellationToken)
     {
@@ -52,7 +52,7 @@ public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, 
 
     [Function("AdminDeposit")]
     public async Task<IResult> Deposit(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/accounts/{accountId}/deposits")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/accounts/{accountId}/deposits")] HttpRequest request,
         string accountId,
         CancellationToken cancellationToken)
     {

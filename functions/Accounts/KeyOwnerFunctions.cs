@@ -21,7 +21,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAu
     /// <summary><c>POST /api/v1/keys {"name"?, "rpmLimit"?, "spendCapMicroUsdc"?}</c>: a new key for the signed-in wallet's account; the secret is in this answer only.</summary>
     [Function("CreateKey")]
     public async Task<IResult> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/keys")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys")] HttpRequest request, CancellationToken cancellationToken)
     {
         var auth = await owners.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
         if (auth.Owner is not { } owner)
@@ -66,7 +66,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAu
 
     [Function("ListKeys")]
     public async Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/keys")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (owner, refused) = await OwnerAsync(request, cancellationToken);
         if (owner is null)
@@ -85,7 +85,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAu
 
     [Function("RevokeKey")]
     public async Task<IResult> Revoke(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/keys/{keyId}")] HttpRequest request, string keyId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/keys/{keyId}")] HttpRequest request, string keyId, CancellationToken cancellationToken)
     {
         var (owner, refused) = await OwnerAsync(request, cancellationToken);
         if (owner is null)
@@ -100,7 +100,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAu
 
     [Function("Credits")]
     public async Task<IResult> Credits(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/credits")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/credits")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (owner, refused) = await OwnerAsync(request, cancellationToken);
         if (owner is null)
@@ -116,7 +116,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAu
     /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: charged usage by key, model and UTC day (the last 30 days by default).</summary>
     [Function("Usage")]
     public async Task<IResult> Usage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/usage")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (owner, refused) = await OwnerAsync(request, cancellationToken);
         if (owner is null)

@@ -8,7 +8,7 @@ public sealed class ChatCompletionsFunction(CreditsChatRail rail)
 {
     [Function("ChatCompletions")]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/chat/completions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/chat/completions")] HttpRequest request,
         CancellationToken cancellationToken) =>
         rail.CompleteAsync(request, cancellationToken);
 }

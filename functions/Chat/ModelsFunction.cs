@@ -19,15 +19,15 @@ public sealed class ModelsFunction(ModelCatalog catalog, ListingRegistry listing
     private static readonly long Created = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
     [Function("Models")]
-    public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request) =>
+    public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/models")] HttpRequest request) =>
         ListAsync(request.HttpContext.RequestAborted);
 
     [Function("ModelsV1")]
-    public Task<IResult> RunV1Async([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models")] HttpRequest request) =>
+    public Task<IResult> RunV1Async([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/models")] HttpRequest request) =>
         ListAsync(request.HttpContext.RequestAborted);
 
     [Function("ModelV1")]
-    public async Task<IResult> RetrieveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models/{*id}")] HttpRequest request, string id)
+    public async Task<IResult> RetrieveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/models/{*id}")] HttpRequest request, string id)
     {
         // Model ids hold '/': SDKs send it as is or escaped (%2F), which routing leaves escaped.
         var modelId = Uri.UnescapeDataString(id);

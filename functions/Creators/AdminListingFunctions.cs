@@ -13,7 +13,7 @@ public sealed class AdminListingFunctions(AdminAuthorizer admin, WalletSignIn si
 {
     [Function("AdminListApplications")]
     public async Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/listings/applications")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/listings/applications")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!await admin.IsAuthorizedAsync(request.Headers.Authorization, cancellationToken))
         {
@@ -37,7 +37,7 @@ public sealed class AdminListingFunctions(AdminAuthorizer admin, WalletSignIn si
 
     [Function("AdminApproveApplication")]
     public async Task<IResult> Approve(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/listings/applications/{applicationId}/approve")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/listings/applications/{applicationId}/approve")] HttpRequest request,
         string applicationId,
         CancellationToken cancellationToken)
     {
@@ -60,7 +60,7 @@ public sealed class AdminListingFunctions(AdminAuthorizer admin, WalletSignIn si
 
     [Function("AdminRejectApplication")]
     public async Task<IResult> Reject(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/listings/applications/{applicationId}/reject")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/listings/applications/{applicationId}/reject")] HttpRequest request,
         string applicationId,
         CancellationToken cancellationToken)
     {

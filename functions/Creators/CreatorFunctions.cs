@@ -16,7 +16,7 @@ public sealed class CreatorFunctions(CreatorApplications applications, ModelCata
 {
     [Function("CreatorApply")]
     public async Task<IResult> Apply(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "creators/apply")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/creators/apply")] HttpRequest request, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken);

@@ -14,7 +14,7 @@ public sealed class DepositFunctions(SolanaPayDeposits deposits, OwnerAuthentica
     /// <summary><c>POST /api/v1/credits/deposits {"amountMicroUsdc"}</c> → the transfer request to pay.</summary>
     [Function("CreateDeposit")]
     public async Task<IResult> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/credits/deposits")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/credits/deposits")] HttpRequest request, CancellationToken cancellationToken)
     {
         var auth = await owners.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
         if (auth.Owner is not { } owner)
@@ -38,7 +38,7 @@ public sealed class DepositFunctions(SolanaPayDeposits deposits, OwnerAuthentica
     /// <summary><c>GET /api/v1/credits/deposits/{id}</c> → pending, credited, partial or expired, with what was credited and by which transactions.</summary>
     [Function("GetDeposit")]
     public async Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/credits/deposits/{depositId}")] HttpRequest request, string depositId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/credits/deposits/{depositId}")] HttpRequest request, string depositId, CancellationToken cancellationToken)
     {
         var auth = await owners.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
         if (auth.Owner is not { } owner)

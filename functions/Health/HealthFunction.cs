@@ -9,7 +9,7 @@ public sealed class HealthFunction(HealthProbe probe)
 {
     [Function("Health")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var report = await probe.CheckAsync(FunctionsApp.Name, cancellationToken);

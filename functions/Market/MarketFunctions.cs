@@ -18,14 +18,14 @@ public sealed class MarketFunctions(MarketReader market)
     public const string CacheControl = "public, max-age=15, stale-while-revalidate=60";
 
     [Function("Market")]
-    public async Task<IResult> OverviewAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "market")] HttpRequest request)
+    public async Task<IResult> OverviewAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/market")] HttpRequest request)
     {
         var overview = await market.OverviewAsync(request.HttpContext.RequestAborted);
         return Cached(request, JsonSerializer.SerializeToUtf8Bytes(overview, BourseJsonContext.Default.MarketOverview));
     }
 
     [Function("MarketModel")]
-    public async Task<IResult> DetailAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "market/{*modelId}")] HttpRequest request, string modelId)
+    public async Task<IResult> DetailAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/market/{*modelId}")] HttpRequest request, string modelId)
     {
         var id = Uri.UnescapeDataString(modelId);
         request.HttpContext.Response.Headers.AccessControlAllowOrigin = "*";

@@ -13,7 +13,7 @@ public sealed class SignInFunctions(WalletSignIn signIn)
 {
     [Function("SignInChallenge")]
     public async Task<IResult> Challenge(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/challenge")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/auth/challenge")] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
         if (body is null || JsonBody.String(body, "address") is not { } address || !PublicKey.TryParse(address, out _))
@@ -31,7 +31,7 @@ public sealed class SignInFunctions(WalletSignIn signIn)
 
     [Function("SignInSession")]
     public async Task<IResult> Session(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/session")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/auth/session")] HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
         if (body is null || JsonBody.String(body, "address") is not { } address || JsonBody.String(body, "nonce") is not { } nonce
@@ -57,7 +57,7 @@ public sealed class SignInFunctions(WalletSignIn signIn)
 
     [Function("SignOut")]
     public async Task<IResult> SignOut(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/session")] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/auth/session")] HttpRequest request, CancellationToken cancellationToken) =>
         OwnerAuthenticator.Bearer(request.Headers.Authorization) is { } token && await signIn.SignOutAsync(token, cancellationToken)
             ? Results.NoContent()
             : Problems.Unauthorized("Send the session token as 'Authorization: Bearer bs_sess_…'.");

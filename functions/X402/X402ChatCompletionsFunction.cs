@@ -8,7 +8,7 @@ public sealed class X402ChatCompletionsFunction(X402ChatRail rail)
 {
     [Function("X402ChatCompletions")]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "x402/v1/chat/completions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/x402/v1/chat/completions")] HttpRequest request,
         CancellationToken cancellationToken) =>
         rail.CompleteAsync(request, cancellationToken);
 }

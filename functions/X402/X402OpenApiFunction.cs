@@ -9,7 +9,7 @@ namespace Bourse.Functions.X402;
 public sealed class X402OpenApiFunction(IOptions<X402Options> options)
 {
     [Function("X402OpenApi")]
-    public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "x402/openapi.json")] HttpRequest request)
+    public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/x402/openapi.json")] HttpRequest request)
     {
         var origin = options.Value.PublicBaseUrl?.AbsoluteUri.TrimEnd('/') ?? $"{request.Scheme}://{request.Host.Value}";
         var document = X402OpenApiDocument.Create(options.Value, new Uri($"{origin}/api"));

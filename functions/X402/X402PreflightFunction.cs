@@ -8,7 +8,7 @@ namespace Bourse.Functions.X402;
 public sealed class X402PreflightFunction
 {
     [Function("X402ChatCompletionsPreflight")]
-    public static IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = "x402/v1/chat/completions")] HttpRequest request)
+    public static IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = "api/x402/v1/chat/completions")] HttpRequest request)
     {
         var headers = request.HttpContext.Response.Headers;
         headers.AccessControlAllowOrigin = "*";

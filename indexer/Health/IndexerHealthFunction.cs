@@ -9,7 +9,7 @@ public sealed class IndexerHealthFunction(HealthProbe probe)
 {
     [Function("IndexerHealth")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "indexer/health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/indexer/health")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var report = await probe.CheckAsync(IndexerApp.Name, cancellationToken);

@@ -8,6 +8,7 @@ namespace Bourse.Json;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(Bourse.Usage.UsageEvent))]
+[JsonSerializable(typeof(Bourse.Demo.X402DemoReceipt))]
 [JsonSerializable(typeof(Bourse.Market.MarketOverview))]
 [JsonSerializable(typeof(Bourse.Market.MarketDetail))]
 public sealed partial class BourseJsonContext : JsonSerializerContext;

@@ -50,4 +50,7 @@ public static class TableNames
 
     /// <summary>Creator applications for a listing, and the per-address rate-limit windows.</summary>
     public const string CreatorApplications = "CreatorApplications";
+
+    /// <summary>The x402 live demo's calls per UTC day (its daily cap, across instances).</summary>
+    public const string X402Demo = "X402Demo";
 }

@@ -65,7 +65,7 @@ public static class AdminEndpoints
         HttpTrigger http => new JsonObject
         {
             ["name"] = function.Name, ["app"] = function.App.Name, ["trigger"] = "http",
-            ["route"] = $"/{settings.RoutePrefix}/{http.Route}", ["methods"] = new JsonArray([.. http.Methods.Select(m => JsonValue.Create(m))]),
+            ["route"] = settings.PathOf(http.Route), ["methods"] = new JsonArray([.. http.Methods.Select(m => JsonValue.Create(m))]),
         },
         QueueTrigger queue => new JsonObject
         {

@@ -13,6 +13,9 @@ public sealed record HostSettings
     public bool QueueMessagesAreBase64 { get; init; } = true;
     public TimeSpan FunctionTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The URL path of an HTTP function's route, under the route prefix (which may be empty).</summary>
+    public string PathOf(string route) => "/" + string.Join('/', new[] { RoutePrefix, route }.Where(s => s.Length > 0));
+
     public static HostSettings Load(string path)
     {
         var root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })

@@ -20,7 +20,7 @@ public static class HostErrorResponses
     public const int MaxHeaderCount = 100;
     public const int MaxRequestLineBytes = 8 * 1024;
 
-    private static readonly string[] OpenAIRoutes = ["v1", "x402"];
+    private static readonly string[] OpenAIRoutes = ["v1", "x402", "api/v1", "api/x402"]; // with routePrefix "api" or "" (routes that say api/ themselves)
 
     /// <summary>Kestrel's hard limits: far above the ones answered here, so only abuse meets its bare answers.</summary>
     public static void RaiseKestrelLimits(KestrelServerOptions options)

@@ -20,7 +20,7 @@ public static partial class HttpFunctionEndpoints
                 continue;
             }
 
-            var pattern = "/" + string.Join('/', new[] { settings.RoutePrefix, trigger.Route }.Where(s => s.Length > 0));
+            var pattern = settings.PathOf(trigger.Route);
             RequestDelegate handler = context => HandleAsync(function, context, settings.RoutePrefix);
             var endpoint = trigger.Methods.Count == 0
                 ? endpoints.Map(pattern, handler)
