@@ -35,7 +35,7 @@ internal static class VenueHttp
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 var after = response.Headers.RetryAfter?.Delta
-                    ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+                    ?? (response.Headers.RetryAfter?.Date is { } date && response.Headers.Date is { } sent ? date - sent : null); // against the server's own clock
                 return (body, new VenueError(VenueErrorKind.RateLimited, $"{venue} is rate limiting (HTTP 429).", after));
             }
 
