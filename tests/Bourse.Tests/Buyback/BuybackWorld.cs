@@ -122,7 +122,7 @@ internal sealed class BuybackWorld : IDisposable
         var postings = Enumerable.Range(0, count).Select(_ =>
         {
             var amount = random.NextInt64(min, max);
-            var usage = new UsageEvent($"evt-{Guid.NewGuid():N}", UsageEvent.X402Rail, vault.Model, "provider/model", 100, 100, false, amount, "req", DateTimeOffset.UtcNow,
+            var usage = new UsageEvent($"evt-{Guid.NewGuid():N}", UsageEvent.X402Rail, vault.Model, "provider/model", 100, 100, false, amount, "req", TimeProvider.System.GetUtcNow(),
                 AmountPaidMicroUsdc: amount,
                 Terms: new ChargeTerms(500, vault.Mint.ToString(), vault.VaultAuthority.ToString(), vault.VaultUsdcAccount.ToString(), PayTo: vault.VaultAuthority.ToString()));
             return SettlementPosting.For(usage, protocolFeeBps: 100);

@@ -107,7 +107,7 @@ public sealed class MarketPagesTests(BrowserFixture browser) : IClassFixture<Bro
         await Assertions.Expect(tab.Page.Locator("#revenue-chart canvas")).ToHaveCountAsync(1);
         await Assertions.Expect(tab.Page.Locator("#revenue-table tbody tr")).ToHaveCountAsync(30);
         var days = await tab.Page.Locator("#revenue-table tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.day)");
-        var today = DateTime.UtcNow.Date;
+        var today = TimeProvider.System.GetUtcNow().UtcDateTime.Date;
         Assert.Contains(days[0], new[] { today.ToString("yyyy-MM-dd"), today.AddDays(-1).ToString("yyyy-MM-dd") });
         Assert.Equal(30, days.Distinct().Count());
 
