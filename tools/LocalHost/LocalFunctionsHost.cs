@@ -38,6 +38,7 @@ public static class LocalFunctionsHost
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<MeterTotals>();
         builder.Services.AddSingleton(sp => new FunctionAppServices(apps, sp));
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddProblemDetails();
@@ -56,6 +57,7 @@ public static class LocalFunctionsHost
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<FunctionAppServices>(); // fail at start-up, not on the first request
+        _ = app.Services.GetRequiredService<MeterTotals>(); // counting from the first call
         app.MapHttpFunctions(functions);
         app.MapAdminEndpoints(functions);
         return app;

@@ -7,7 +7,8 @@
 //         GET /_stats (hits per provider), POST /_control {provider, mode, count} (fail the next
 //         `count` calls to that provider), POST /_reset.
 // A request can also steer itself: a message containing `[[sim:<mode>]]` or `[[sim:<mode>@<provider>]]`
-// (only when served by that provider). Modes: 500, 503, 429, timeout, midstream, nousage, slow.
+// (only when served by that provider). Modes: 500, 503, 429, timeout, midstream, nousage, slow, instant
+// (no simulated latency at all: benchmarks use it to measure the router rather than the model).
 import http from 'node:http';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
@@ -68,10 +69,10 @@ async function chat(req, res, provider, body) {
   const n = Math.max(1, Number(body.n ?? 1));
   const completionTokens = (wantsTool ? 12 : words.length) * n;
   const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-  const delay = mode === 'slow' ? 50 : Number(args['token-ms'] ?? 2);
+  const delay = mode === 'slow' ? 50 : mode === 'instant' ? 0 : Number(args['token-ms'] ?? 2);
 
   if (!body.stream) {
-    await sleep(delay * words.length);
+    if (delay > 0) await sleep(delay * words.length);
     const choices = Array.from({ length: n }, (_, index) => ({
       index,
       message: wantsTool
@@ -95,7 +96,7 @@ async function chat(req, res, provider, body) {
     send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":"Paris"}' } }] }, finish_reason: null }], ...usageField });
   } else {
     for (const [i, word] of words.entries()) {
-      await sleep(delay);
+      if (delay > 0) await sleep(delay);
       send({ choices: [{ index: 0, delta: { content: (i ? ' ' : '') + word }, finish_reason: null }], ...usageField });
       if (mode === 'midstream' && i === 1) { res.destroy(); return; }
     }
