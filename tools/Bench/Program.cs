@@ -18,7 +18,7 @@ var storage = JsonDocument.Parse(File.ReadAllText(localJson)).RootElement.GetPro
 var tables = new TableServiceClient(storage);
 var ledger = new SettlementLedger(tables);
 var payables = new VaultPayables(tables);
-var day = DateTimeOffset.UtcNow.Date;
+var day = TimeProvider.System.GetUtcNow().Date;
 var run = Guid.NewGuid().ToString("N")[..8];
 var random = new Random(1);
 var postings = Enumerable.Range(0, events).Select(i => SettlementPosting.For(

@@ -175,10 +175,10 @@ public sealed class LocalFunctionsHostTests(SampleHostFixture host) : IClassFixt
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTimeOffset.UtcNow + Patience;
+        var deadline = TimeProvider.System.GetUtcNow() + Patience;
         while (!await condition())
         {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "condition not met in time");
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "condition not met in time");
             await Task.Delay(100);
         }
     }

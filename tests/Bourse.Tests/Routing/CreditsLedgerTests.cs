@@ -16,7 +16,7 @@ namespace Bourse.Tests.Routing;
 public sealed class CreditsLedgerTests
 {
     private static readonly HttpClient Http = new();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _time = new(TimeProvider.System.GetUtcNow());
     private readonly TableServiceClient _tables = new(LocalStack.Instance.Storage);
 
     [Fact]

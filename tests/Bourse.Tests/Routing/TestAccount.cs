@@ -37,11 +37,11 @@ internal sealed record TestAccount(string AccountId, string ApiKey, string KeyId
     /// </summary>
     public async Task<JsonElement> CreditsAsync()
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(10);
         while (true)
         {
             var credits = await CreditsNowAsync();
-            if (credits.GetProperty("pending").GetInt64() == 0 || DateTimeOffset.UtcNow > deadline)
+            if (credits.GetProperty("pending").GetInt64() == 0 || TimeProvider.System.GetUtcNow() > deadline)
             {
                 return credits;
             }

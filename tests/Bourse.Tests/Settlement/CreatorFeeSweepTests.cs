@@ -67,7 +67,7 @@ public sealed class CreatorFeeSweepTests
         var postings = Enumerable.Range(0, 50).Select(_ => Posting(random)).ToList();
         await _payables.AccrueAsync(postings, CancellationToken.None);
         var balance = await _payables.BalanceAsync(_model, CancellationToken.None);
-        var sweep = new Sweep(_model, 1, SweepState.Planned, balance.Payable, "vault", "signature", [1, 2, 3], 100, DateTimeOffset.UtcNow);
+        var sweep = new Sweep(_model, 1, SweepState.Planned, balance.Payable, "vault", "signature", [1, 2, 3], 100, TimeProvider.System.GetUtcNow());
         Assert.True(await _payables.PlanAsync(balance, sweep, CancellationToken.None));
         Assert.False(await _payables.PlanAsync(balance, sweep with { Number = 2 }, CancellationToken.None)); // planned meanwhile
 
@@ -167,7 +167,7 @@ public sealed class CreatorFeeSweepTests
         var amount = gross ?? random.NextInt64(10_000, 2_000_000);
         var usage = new UsageEvent(
             $"evt-{Guid.NewGuid():N}", x402IntoVault ? UsageEvent.X402Rail : UsageEvent.CreditsRail, _model, "provider/model",
-            random.Next(1, 5_000), random.Next(1, 5_000), false, amount, "req", DateTimeOffset.UtcNow,
+            random.Next(1, 5_000), random.Next(1, 5_000), false, amount, "req", TimeProvider.System.GetUtcNow(),
             AccountId: x402IntoVault ? null : "acct", AmountPaidMicroUsdc: x402IntoVault ? amount : null);
         return SettlementPosting.For(usage, creatorFeeBps: 500, protocolFeeBps: 100, paidIntoVault: x402IntoVault);
     }

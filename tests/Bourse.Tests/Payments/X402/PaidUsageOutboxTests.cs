@@ -17,7 +17,7 @@ namespace Bourse.Tests.Payments.X402;
 public sealed class PaidUsageOutboxTests
 {
     private readonly TableServiceClient _tables = new(LocalStack.Instance.Storage);
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow.AddHours(-1));
+    private readonly FakeTimeProvider _time = new(TimeProvider.System.GetUtcNow().AddHours(-1));
     private readonly PaidUsageOutbox _outbox;
 
     public PaidUsageOutboxTests()
@@ -31,7 +31,7 @@ public sealed class PaidUsageOutboxTests
     {
         var (id, signature) = await PaymentAsync("settled");
         await _outbox.RecordAsync(id, Fallback(id), CancellationToken.None);
-        _time.SetUtcNow(DateTimeOffset.UtcNow);
+        _time.SetUtcNow(TimeProvider.System.GetUtcNow());
 
         var sent = await _outbox.ResendStaleAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
         var again = await _outbox.ResendStaleAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
@@ -50,7 +50,7 @@ public sealed class PaidUsageOutboxTests
     {
         var (id, _) = state is null ? (RandomNumberGenerator.GetHexString(64, lowercase: true), "") : await PaymentAsync(state);
         await _outbox.RecordAsync(id, Fallback(id), CancellationToken.None);
-        _time.SetUtcNow(DateTimeOffset.UtcNow);
+        _time.SetUtcNow(TimeProvider.System.GetUtcNow());
 
         var sent = await _outbox.ResendStaleAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
 
@@ -60,7 +60,7 @@ public sealed class PaidUsageOutboxTests
     }
 
     private static UsageEvent Fallback(string id) => new(
-        "x402_" + id, UsageEvent.X402Rail, "deepseek-chat", "deepseek/deepseek-chat", 0, 0, true, 12_345, "req_test", DateTimeOffset.UtcNow,
+        "x402_" + id, UsageEvent.X402Rail, "deepseek-chat", "deepseek/deepseek-chat", 0, 0, true, 12_345, "req_test", TimeProvider.System.GetUtcNow(),
         Payer: "payer", AmountPaidMicroUsdc: 12_345);
 
     private async Task<(string Id, string Signature)> PaymentAsync(string state)
@@ -72,7 +72,7 @@ public sealed class PaidUsageOutboxTests
         await table.AddEntityAsync(new TableEntity(id, "payment")
         {
             ["State"] = state, ["Version"] = 2, ["Network"] = "solana:test", ["Asset"] = "usdc", ["Amount"] = 12_345L, ["PayTo"] = "vault",
-            ["ModelId"] = "deepseek-chat", ["Payer"] = "payer", ["Signature"] = signature, ["CreatedAt"] = DateTimeOffset.UtcNow, ["UpdatedAt"] = DateTimeOffset.UtcNow,
+            ["ModelId"] = "deepseek-chat", ["Payer"] = "payer", ["Signature"] = signature, ["CreatedAt"] = TimeProvider.System.GetUtcNow(), ["UpdatedAt"] = TimeProvider.System.GetUtcNow(),
         });
         return (id, signature);
     }

@@ -187,7 +187,7 @@ public sealed class X402RailTests(LocalFacilitatorFixture local) : IClassFixture
         var row = (await table.GetEntityAsync<TableEntity>(paymentId, "payment")).Value;
         row["State"] = "settling";
         row.Remove("Signature");
-        row["UpdatedAt"] = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(10);
+        row["UpdatedAt"] = TimeProvider.System.GetUtcNow() - TimeSpan.FromMinutes(10);
         await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
     }
 
