@@ -80,6 +80,7 @@ var tableNames = [
   'CreditAccounts'
   'Settlements'
   'VaultPayables'
+  'DueIndex'
 ]
 
 var names = {

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bourse.Functions.Accounts;
 
 /// <summary>The operator's account routes: deposits and new keys. Bearer <c>Admin:Token</c>; errors as problem details.</summary>
-public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, CreditHolds credits)
+public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, CreditAccounts credits)
 {
     [Function("AdminCreateKey")]
     public async Task<IResult> CreateKey(

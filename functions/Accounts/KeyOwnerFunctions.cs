@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bourse.Functions.Accounts;
 
 /// <summary>What a key's owner may do with their account: list and revoke keys, read their credits. OpenAI error envelope.</summary>
-public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimeProvider time)
+public sealed class KeyOwnerFunctions(ApiKeys keys, CreditAccounts credits, CreditLeases leases, TimeProvider time)
 {
     private static readonly IResult Unauthorized = ChatErrorResult.For(ChatError.Unauthorized("A valid API key is required."), string.Empty);
 
@@ -44,6 +44,11 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
             : ChatErrorResult.For(new ChatError(404, "not_found_error", "key_not_found", "This account has no such key.", "keyId"), string.Empty);
     }
 
+    /// <summary>
+    /// <c>GET /api/v1/credits</c>: the balance; <c>pending</c> and <c>open_holds</c> are the calls in
+    /// flight (exact holds, and the calls this instance admitted against its lease), <c>leased</c> what
+    /// router instances hold beyond that for calls to come.
+    /// </summary>
     [Function("Credits")]
     public async Task<IResult> Credits(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/credits")] HttpRequest request, CancellationToken cancellationToken)
@@ -53,9 +58,12 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, TimePro
             return Unauthorized;
         }
 
+        // This instance's buffered charges first, so a caller sees every call it finished here.
+        await leases.FlushAsync(owner.AccountId, cancellationToken);
         var balance = credits.GetBalanceAsync(owner.AccountId, cancellationToken);
         var holds = credits.OpenHoldsAsync(owner.AccountId, cancellationToken);
-        return Results.Content(CreditsJson.Balance(await balance, await holds).ToJsonString(), "application/json");
+        var inFlight = leases.InFlight(owner.AccountId);
+        return Results.Content(CreditsJson.Balance(await balance, await holds, inFlight).ToJsonString(), "application/json");
     }
 
     /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: charged usage by key and UTC day (the last 30 days by default).</summary>

@@ -7,5 +7,7 @@ namespace Bourse.Json;
 /// <summary>Source-generated JSON for every shape the apps write.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(Bourse.Usage.UsageEvent))]
+[JsonSerializable(typeof(List<Bourse.Usage.UsageEvent>))]
 public sealed partial class BourseJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bourse.Catalog;
@@ -10,7 +11,9 @@ namespace Bourse.Routing;
 /// Writes a started upstream call to the client as it arrives (SSE events one by one, flushed), with
 /// the public model id, <c>X-Bourse-Model-Id</c> and <c>X-Request-Id</c>; strips the usage the client
 /// did not ask for; ends a failed stream with an OpenAI error event; and then reports what was used,
-/// however the call ended, to <paramref name="onCompleted"/> (which bills it).
+/// however the call ended, to <paramref name="onCompleted"/> (which bills it: in memory, or handing
+/// the work off, so the response ends without waiting on storage). Answers and chunks are the
+/// provider's bytes with only the model id (and unwanted usage) spliced, never re-serialised.
 /// </summary>
 public sealed class ChatRelay(
     RoutedCall call,
@@ -22,10 +25,16 @@ public sealed class ChatRelay(
     Func<CompletionUsage, Task> onCompleted) : IResult
 {
     private const int MaxResponseBytes = 16 * 1024 * 1024;
+    private const int MaxKeptChunks = 100_000;
 
-    private readonly StringBuilder _produced = new();
     private JsonObject? _usage;
+    private JsonObject? _body;
     private byte[]? _answer;
+
+    /// <summary>A stream's chunks as received, kept only until the provider reports usage (to estimate it if it never does).</summary>
+    private List<string>? _chunks = [];
+
+    private static ReadOnlyMemory<byte> Done { get; } = "data: [DONE]\n\n"u8.ToArray();
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -56,31 +65,47 @@ public sealed class ChatRelay(
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         var aborted = httpContext.RequestAborted;
+
+        // One token and one watchdog for the whole stream (not a timer per chunk): a silence longer than
+        // the idle timeout ends it.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var lastRead = Stopwatch.GetTimestamp();
+        var period = idleTimeout / 4;
+        using var watchdog = new Timer(
+            _ =>
+            {
+                if (Stopwatch.GetElapsedTime(Interlocked.Read(ref lastRead)) > idleTimeout)
+                {
+                    idle.Cancel();
+                }
+            },
+            null,
+            period,
+            period);
         var line = call.FirstEvent;
         while (line is not null)
         {
             if (line.StartsWith("data:", StringComparison.Ordinal))
             {
-                var payload = line[5..].Trim();
-                if (payload == "[DONE]")
+                var payload = line.AsMemory(5).Trim();
+                if (payload.Span.SequenceEqual("[DONE]"))
                 {
-                    await response.WriteAsync("data: [DONE]\n\n", aborted);
+                    await response.Body.WriteAsync(Done, aborted);
                     await response.Body.FlushAsync(aborted);
                     return CompletionEnd.Completed;
                 }
 
-                if (Rewrite(payload) is { } chunk)
+                if (Rewrite(payload.Span) is { } chunk)
                 {
-                    await response.WriteAsync($"data: {chunk}\n\n", aborted);
+                    await response.Body.WriteAsync(chunk, aborted);
                     await response.Body.FlushAsync(aborted);
                 }
             }
 
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            idle.CancelAfter(idleTimeout);
             try
             {
                 line = await call.Reader!.ReadLineAsync(idle.Token);
+                Interlocked.Exchange(ref lastRead, Stopwatch.GetTimestamp());
             }
             catch (Exception e) when (!aborted.IsCancellationRequested && e is IOException or HttpRequestException or OperationCanceledException)
             {
@@ -105,15 +130,13 @@ public sealed class ChatRelay(
             return CompletionEnd.FailedMidStream;
         }
 
+        _body = body;
         _usage = body["usage"] as JsonObject;
-        foreach (var choice in body["choices"]?.AsArray() ?? [])
-        {
-            Collect(choice?["message"]);
-        }
 
-        body["model"] = model.Id;
+        // The provider's bytes as they came, with only the public model id spliced in.
+        var answer = _answer = JsonSplice.ReplaceString(bytes, "model"u8, model.Id) ?? bytes;
+
         // With its length announced and flushed, the answer is complete for the client before billing runs.
-        var answer = _answer = Encoding.UTF8.GetBytes(body.ToJsonString());
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json";
         httpContext.Response.ContentLength = answer.Length;
@@ -134,51 +157,76 @@ public sealed class ChatRelay(
         }
     }
 
-    /// <summary>One upstream chunk as the client gets it, or null when it is the usage chunk the client did not ask for.</summary>
-    private string? Rewrite(string payload)
+    /// <summary>
+    /// One upstream chunk as the client gets it (<c>data: …\n\n</c>), rewritten in place: the public model
+    /// id spliced in, and the usage the client did not ask for cut out (null: the whole chunk is dropped).
+    /// </summary>
+    private byte[]? Rewrite(ReadOnlySpan<char> payload)
     {
-        if (ParseObject(Encoding.UTF8.GetBytes(payload)) is not { } chunk)
+        var bytes = new byte[Encoding.UTF8.GetByteCount(payload)];
+        Encoding.UTF8.GetBytes(payload, bytes);
+        if (JsonSplice.Find(bytes, "usage"u8) is { Kind: System.Text.Json.JsonTokenType.StartObject } usage)
         {
-            return null;
+            _usage = ParseObject(bytes.AsSpan(usage.ValueStart, usage.ValueEnd - usage.ValueStart));
+            _chunks = null; // reported: nothing to estimate
         }
-
-        if (chunk["usage"] is JsonObject usage)
+        else if (_chunks is { Count: < MaxKeptChunks })
         {
-            _usage = usage;
-        }
-
-        var choices = chunk["choices"] as JsonArray;
-        foreach (var choice in choices ?? [])
-        {
-            Collect(choice?["delta"]);
+            _chunks.Add(payload.ToString());
         }
 
         if (!request.ClientWantsUsage)
         {
-            if (choices is { Count: 0 })
+            if (JsonSplice.Find(bytes, "choices"u8) is { Kind: System.Text.Json.JsonTokenType.StartArray } choices
+                && bytes.AsSpan(choices.ValueStart + 1, choices.ValueEnd - choices.ValueStart - 2).Trim(" \t\r\n"u8).IsEmpty)
             {
-                return null;
+                return null; // the usage-only chunk
             }
 
-            chunk.Remove("usage");
+            bytes = JsonSplice.Remove(bytes, "usage"u8);
         }
 
-        chunk["model"] = model.Id;
-        return chunk.ToJsonString();
+        bytes = JsonSplice.ReplaceString(bytes, "model"u8, model.Id) ?? bytes;
+        var chunk = new byte[bytes.Length + 8];
+        "data: "u8.CopyTo(chunk);
+        bytes.CopyTo(chunk.AsSpan(6));
+        chunk[^2] = (byte)'\n';
+        chunk[^1] = (byte)'\n';
+        return chunk;
     }
 
-    private void Collect(JsonNode? message)
+    /// <summary>The text the model produced (for an estimate when the provider reported no usage): only then parsed.</summary>
+    private string Produced()
+    {
+        var produced = new StringBuilder();
+        foreach (var choice in _body?["choices"]?.AsArray() ?? [])
+        {
+            Collect(produced, choice?["message"]);
+        }
+
+        foreach (var chunk in _chunks ?? [])
+        {
+            foreach (var choice in ParseObject(Encoding.UTF8.GetBytes(chunk))?["choices"] as JsonArray ?? [])
+            {
+                Collect(produced, choice?["delta"]);
+            }
+        }
+
+        return produced.ToString();
+    }
+
+    private static void Collect(StringBuilder produced, JsonNode? message)
     {
         if (message?["content"] is JsonValue content && content.TryGetValue<string>(out var text))
         {
-            _produced.Append(text);
+            produced.Append(text);
         }
 
         if (message?["tool_calls"] is JsonArray calls)
         {
             foreach (var call in calls)
             {
-                _produced.Append((string?)call?["function"]?["name"]).Append((string?)call?["function"]?["arguments"]);
+                produced.Append((string?)call?["function"]?["name"]).Append((string?)call?["function"]?["arguments"]);
             }
         }
     }
@@ -189,7 +237,7 @@ public sealed class ChatRelay(
             && _usage["prompt_tokens"] is JsonValue p && p.TryGetValue<int>(out var prompt)
             && _usage["completion_tokens"] is JsonValue c && c.TryGetValue<int>(out var completion);
         var promptTokens = reported ? (int)_usage!["prompt_tokens"]! : estimator.CountPrompt(request.Body);
-        var completionTokens = reported ? (int)_usage!["completion_tokens"]! : estimator.CountText(_produced.ToString());
+        var completionTokens = reported ? (int)_usage!["completion_tokens"]! : estimator.CountText(Produced());
         var cost = call.IsFree ? 0 : Pricing.Cost(call.Offer, promptTokens, completionTokens);
         return new CompletionUsage(call.Offer, promptTokens, completionTokens, !reported, cost, end, end == CompletionEnd.Completed ? _answer : null);
     }

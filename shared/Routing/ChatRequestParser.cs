@@ -73,7 +73,7 @@ public static class ChatRequestParser
         var stream = json["stream"] is JsonValue s && s.TryGetValue<bool>(out var isStream) && isStream;
         var wantsUsage = stream && json["stream_options"]?["include_usage"] is JsonValue u && u.TryGetValue<bool>(out var include) && include;
         var hash = Convert.ToHexStringLower(SHA256.HashData(body));
-        return (new ChatRequest(json, model, stream, wantsUsage, n ?? 1, maxCompletion ?? maxTokens, hash), null);
+        return (new ChatRequest(json, model, stream, wantsUsage, n ?? 1, maxCompletion ?? maxTokens, hash, body.ToArray()), null);
     }
 
     private static bool TryInt(JsonObject json, string name, int min, int max, out int? value)

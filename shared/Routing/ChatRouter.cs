@@ -24,10 +24,13 @@ public sealed partial class ChatRouter(
     /// <summary>
     /// The routable offers of a model, cheapest first for this request (free tiers before paid ones), and
     /// the most the call can cost: failover may land on any of them, so holds and quotes take the dearest.
+    /// With <paramref name="upperBound"/> (a hold, refunded down to the actual cost) the prompt is bounded
+    /// by its bytes, with no tokenizer on the request path; without it (an x402 price, paid as quoted) the
+    /// prompt is counted by the tokenizer.
     /// </summary>
-    public ChatPlan Plan(ChatRequest request, ModelListing model)
+    public ChatPlan Plan(ChatRequest request, ModelListing model, bool upperBound = false)
     {
-        var promptTokens = estimator.CountPrompt(request.Body);
+        var promptTokens = upperBound && !request.Raw.IsEmpty ? Pricing.PromptUpperBound(request) : estimator.CountPrompt(request.Body);
         var outputCap = Pricing.OutputCap(request, model);
         var candidates = catalog.RoutableOffers(model)
             .Select(o => (Offer: o, MaxCost: Pricing.Hold(o, promptTokens, outputCap, request.Choices)))
@@ -50,8 +53,9 @@ public sealed partial class ChatRouter(
             HttpResponseMessage response;
             try
             {
+                var body = UpstreamBody(request, offer);
                 response = await breakers.For(offer).ExecuteAsync(
-                    async ct => await upstream.SendAsync(offer, UpstreamBody(request, offer), ct), firstByte.Token);
+                    async ct => await upstream.SendAsync(offer, body, request.Stream, ct), firstByte.Token);
             }
             catch (BrokenCircuitException)
             {
@@ -118,19 +122,37 @@ public sealed partial class ChatRouter(
             : (null, ChatError.AllOffersFailed(model.Id));
     }
 
-    /// <summary>The client's body as the provider gets it: its model name, and usage always asked for on streams.</summary>
-    private static JsonObject UpstreamBody(ChatRequest request, ProviderOffer offer)
+    /// <summary>
+    /// The client's body as the provider gets it: the bytes as received with the provider's model name
+    /// spliced in, and usage always asked for on streams (added, if the client did not ask).
+    /// </summary>
+    private static byte[] UpstreamBody(ChatRequest request, ProviderOffer offer)
     {
-        var body = (JsonObject)request.Body.DeepClone();
-        body["model"] = offer.UpstreamModel;
-        if (request.Stream)
+        var raw = request.Raw.Span;
+        if (!raw.IsEmpty && JsonSplice.ReplaceString(raw, "model"u8, offer.UpstreamModel) is { } body)
         {
-            var streamOptions = body["stream_options"] as JsonObject ?? [];
-            streamOptions["include_usage"] = true;
-            body["stream_options"] = streamOptions;
+            if (!request.Stream || request.ClientWantsUsage)
+            {
+                return body;
+            }
+
+            if (JsonSplice.Find(body, "stream_options"u8) is null)
+            {
+                return JsonSplice.Append(body, "stream_options", """{"include_usage":true}"""u8);
+            }
         }
 
-        return body;
+        // Rare shapes (stream_options present without include_usage): edit the tree.
+        var tree = (JsonObject)request.Body.DeepClone();
+        tree["model"] = offer.UpstreamModel;
+        if (request.Stream)
+        {
+            var streamOptions = tree["stream_options"] as JsonObject ?? [];
+            streamOptions["include_usage"] = true;
+            tree["stream_options"] = streamOptions;
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(tree.ToJsonString());
     }
 
     private static async Task<string?> FirstEventAsync(StreamReader reader, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Bourse.Catalog;
 using Bourse.Json;
 using Bourse.Storage;
+using Bourse.Telemetry;
 using Bourse.Usage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,9 +11,10 @@ using Microsoft.Extensions.Options;
 namespace Bourse.Settlement;
 
 /// <summary>
-/// Settles usage events from the <c>settlement</c> queue: the creator fee of the model's listing, the
-/// protocol fee in force when the call happened, posted once by event id. A message that is not a
-/// usage event goes to <c>settlement-poison</c> with its reason logged, untried again.
+/// Settles usage events from the <c>settlement</c> queue (one event per message, or an array of them):
+/// the creator fee of the model's listing, the protocol fee in force when the call happened, posted
+/// once by event id. An entry that is not a usage event goes to <c>settlement-poison</c> with its reason
+/// logged, untried again; the rest of its message is settled.
 /// </summary>
 public sealed partial class UsageSettlement(
     SettlementLedger ledger,
@@ -20,29 +22,42 @@ public sealed partial class UsageSettlement(
     ModelCatalog catalog,
     IOptions<SettlementOptions> options,
     QueueServiceClient queues,
+    TimeProvider time,
     ILogger<UsageSettlement> logger)
 {
     private readonly ProtocolFeeSchedule _schedule = options.Value.Schedule();
 
     public async Task SettleAsync(string message, CancellationToken cancellationToken)
     {
-        var (usage, reason) = Parse(message);
-        if (usage is null)
+        var (events, malformed) = Parse(message);
+        foreach (var (reason, json) in malformed)
         {
-            Log.Malformed(logger, reason!);
+            Log.Malformed(logger, reason);
             var poison = queues.GetQueueClient(QueueNames.Settlement + "-poison");
             await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await poison.SendMessageAsync(message, cancellationToken);
+            await poison.SendMessageAsync(json, cancellationToken);
+        }
+
+        if (events.Count == 0)
+        {
             return;
         }
 
         // Both writes are insert-once and the message is deleted only after both: a redelivery completes whichever a crash cut.
-        var posting = Posting(usage);
-        var posted = await ledger.PostAsync([posting], cancellationToken);
-        await payables.AccrueAsync([posting], cancellationToken);
-        if (posted == 0)
+        // The message's events go to the ledger as same-partition batches and to each model's payable once.
+        var postings = events.Select(Posting).ToList();
+        var posted = ledger.PostAsync(postings, cancellationToken);
+        await Task.WhenAll(posted, payables.AccrueAsync(postings, cancellationToken));
+        var now = time.GetUtcNow();
+        BourseTelemetry.SettledEvents.Add(posted.Result);
+        foreach (var usage in events)
         {
-            Log.Duplicate(logger, usage.EventId);
+            BourseTelemetry.SettlementLag.Record((now - usage.OccurredAt).TotalMilliseconds, new KeyValuePair<string, object?>("rail", usage.Rail));
+        }
+
+        if (posted.Result < events.Count)
+        {
+            Log.Duplicate(logger, events.Count - posted.Result, events.Count);
         }
     }
 
@@ -52,12 +67,44 @@ public sealed partial class UsageSettlement(
         return SettlementPosting.For(usage, listing?.CreatorFeeBps ?? 0, _schedule.BpsAt(usage.OccurredAt), paidIntoVault: listing?.Tokenized == true);
     }
 
-    private static (UsageEvent? Usage, string? Reason) Parse(string message)
+    /// <summary>A message holds one usage event (an object) or many (an array, as rail 1 sends them); each is checked on its own.</summary>
+    private static (List<UsageEvent> Events, List<(string Reason, string Json)> Malformed) Parse(string message)
+    {
+        var events = new List<UsageEvent>();
+        var malformed = new List<(string, string)>();
+        try
+        {
+            using var document = JsonDocument.Parse(message);
+            IEnumerable<JsonElement> items = document.RootElement.ValueKind == JsonValueKind.Array
+                ? document.RootElement.EnumerateArray()
+                : [document.RootElement];
+            foreach (var item in items)
+            {
+                var (usage, reason) = Check(item);
+                if (usage is not null)
+                {
+                    events.Add(usage);
+                }
+                else
+                {
+                    malformed.Add((reason!, item.GetRawText()));
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            malformed.Add(("not JSON: " + e.Message, message));
+        }
+
+        return (events, malformed);
+    }
+
+    private static (UsageEvent? Usage, string? Reason) Check(JsonElement item)
     {
         string reason;
         try
         {
-            var usage = JsonSerializer.Deserialize(message, BourseJsonContext.Default.UsageEvent);
+            var usage = item.Deserialize(BourseJsonContext.Default.UsageEvent);
             reason = usage switch
             {
                 null => "empty",
@@ -77,7 +124,7 @@ public sealed partial class UsageSettlement(
         }
         catch (JsonException e)
         {
-            reason = "not JSON: " + e.Message;
+            reason = "not a usage event: " + e.Message;
         }
 
         return (null, reason);
@@ -88,7 +135,7 @@ public sealed partial class UsageSettlement(
         [LoggerMessage(3000, LogLevel.Error, "Settlement: malformed usage event moved to the poison queue ({Reason})")]
         public static partial void Malformed(ILogger logger, string reason);
 
-        [LoggerMessage(3001, LogLevel.Information, "Settlement: event {EventId} was posted before; nothing to do")]
-        public static partial void Duplicate(ILogger logger, string eventId);
+        [LoggerMessage(3001, LogLevel.Information, "Settlement: {Duplicates} of {Count} events were posted before; nothing to do for them")]
+        public static partial void Duplicate(ILogger logger, int duplicates, int count);
     }
 }

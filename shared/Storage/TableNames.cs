@@ -17,4 +17,7 @@ public static class TableNames
 
     /// <summary>What the treasury and each model's revenue vault owe each other, and the sweeps that pay it, one partition per model.</summary>
     public const string VaultPayables = "VaultPayables";
+
+    /// <summary>What falls due when (expiring holds and leases), bucketed by minute, so timers read only the minutes that passed.</summary>
+    public const string DueIndex = "DueIndex";
 }

@@ -40,6 +40,7 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<MeterTotals>();
         builder.Services.AddSingleton(sp => new FunctionAppServices(apps, sp));
+        builder.Services.AddSingleton<IHostedService>(sp => new AppHostedServices(sp.GetRequiredService<FunctionAppServices>(), apps)); // stops after the triggers
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddProblemDetails();
         foreach (var function in functions)
