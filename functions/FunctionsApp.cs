@@ -16,6 +16,7 @@ public static class FunctionsApp
         services.AddX402();
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();
+        services.AddBourseTelemetry(configuration, Name);
         return services;
     }
 }

@@ -214,6 +214,7 @@ public sealed partial class CreditLeases(
     private async Task SyncAsync(AccountLease account, bool release)
     {
         var started = time.GetTimestamp();
+        using var activity = BourseTelemetry.Source.StartActivity("bourse.credits.lease_sync");
         await credits.EnsureTableAsync(CancellationToken.None);
         long seq;
         List<Charge> charges;
@@ -379,6 +380,9 @@ public sealed partial class CreditLeases(
                     Log.ChargedOutsideLease(logger, account.AccountId, sum, charged);
                 }
 
+                activity?.SetTag("charges", charges.Count);
+                activity?.SetTag("granted", grant);
+                activity?.SetTag("attempts", attempt + 1);
                 Log.Synced(logger, account.AccountId, charges.Count, charged, grant, amount, time.GetElapsedTime(started).TotalMilliseconds);
                 return;
             }

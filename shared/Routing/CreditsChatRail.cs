@@ -61,6 +61,9 @@ public sealed partial class CreditsChatRail(
             return ChatErrorResult.For(ChatError.NothingRoutable(model.Id), requestId);
         }
 
+        using var activity = BourseTelemetry.Source.StartActivity("bourse.credits.admit_and_route");
+        activity?.SetTag("model", model.Id);
+        activity?.SetTag("rail", UsageEvent.CreditsRail);
         var holdAmount = plan.MaxCostMicroUsdc;
         var idempotencyKey = http.Headers[RoutingHeaders.IdempotencyKey].ToString();
         var ticket = idempotencyKey.Length == 0 && principal.SpendCapMicroUsdc is null
@@ -95,6 +98,7 @@ public sealed partial class CreditsChatRail(
         }
 
         BourseTelemetry.Admissions.Add(1, new KeyValuePair<string, object?>("path", ticket is null ? "exact" : "lease"));
+        activity?.SetTag("admission", ticket is null ? "exact" : "lease");
         RoutedCall? call;
         ChatError? failed;
         try

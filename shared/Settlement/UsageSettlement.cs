@@ -29,7 +29,9 @@ public sealed partial class UsageSettlement(
 
     public async Task SettleAsync(string message, CancellationToken cancellationToken)
     {
+        using var activity = BourseTelemetry.Source.StartActivity("bourse.settlement.message");
         var (events, malformed) = Parse(message);
+        activity?.SetTag("events", events.Count);
         foreach (var (reason, json) in malformed)
         {
             Log.Malformed(logger, reason);

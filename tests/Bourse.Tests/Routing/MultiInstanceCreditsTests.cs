@@ -27,7 +27,8 @@ public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInsta
     [Fact]
     public async Task ThousandConcurrentCalls_AccountFundedForTen_AtMostTenServedAndEveryLeaseAccountedFor()
     {
-        var body = Body("deepseek-chat", "funded for ten", maxTokens: 2_000);
+        // Slow answers (about 8 s each), so all thousand calls are in flight together: each holds its worst case until it ends.
+        var body = Body("deepseek-chat", "[[sim:slow]] " + string.Join(' ', Enumerable.Repeat("funded for ten", 50)), maxTokens: 2_000);
         var worstCase = await WorstCaseAsync(body);
         var account = await TestAccount.CreateAsync(depositMicroUsdc: 10 * worstCase);
         var apis = new[] { LocalStack.Instance.Api, _second.Host.Api };
