@@ -10,15 +10,14 @@ namespace Bourse.Functions.Accounts;
 /// <summary>What a key's owner may do with their account: list and revoke keys, read their credits. OpenAI error envelope.</summary>
 public sealed class KeyOwnerFunctions(ApiKeys keys, CreditAccounts credits, CreditLeases leases, TimeProvider time)
 {
-    private static readonly IResult Unauthorized = ChatErrorResult.For(ChatError.Unauthorized("A valid API key is required."), string.Empty);
-
     [Function("ListKeys")]
     public async Task<IResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/keys")] HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await OwnerAsync(request, cancellationToken) is not { } owner)
+        var (owner, refused) = await OwnerAsync(request, cancellationToken);
+        if (owner is null)
         {
-            return Unauthorized;
+            return refused!;
         }
 
         var list = await keys.ListAsync(owner.AccountId, cancellationToken);
@@ -34,9 +33,10 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditAccounts credits, Cred
     public async Task<IResult> Revoke(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/keys/{keyId}")] HttpRequest request, string keyId, CancellationToken cancellationToken)
     {
-        if (await OwnerAsync(request, cancellationToken) is not { } owner)
+        var (owner, refused) = await OwnerAsync(request, cancellationToken);
+        if (owner is null)
         {
-            return Unauthorized;
+            return refused!;
         }
 
         return await keys.RevokeAsync(owner.AccountId, keyId, cancellationToken)
@@ -53,9 +53,10 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditAccounts credits, Cred
     public async Task<IResult> Credits(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/credits")] HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await OwnerAsync(request, cancellationToken) is not { } owner)
+        var (owner, refused) = await OwnerAsync(request, cancellationToken);
+        if (owner is null)
         {
-            return Unauthorized;
+            return refused!;
         }
 
         // This instance's buffered charges first, so a caller sees every call it finished here.
@@ -71,9 +72,10 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditAccounts credits, Cred
     public async Task<IResult> Usage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await OwnerAsync(request, cancellationToken) is not { } owner)
+        var (owner, refused) = await OwnerAsync(request, cancellationToken);
+        if (owner is null)
         {
-            return Unauthorized;
+            return refused!;
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -97,9 +99,16 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditAccounts credits, Cred
         return string.IsNullOrEmpty(text) || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
     }
 
-    private async Task<ApiKeyPrincipal?> OwnerAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The key's owner, or the answer that refuses the request: 401, or 429 past the key's per-minute limit.</summary>
+    private async Task<(ApiKeyPrincipal? Owner, IResult? Refused)> OwnerAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var auth = await keys.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        return auth.Outcome == KeyAuthenticationOutcome.Authenticated ? auth.Principal : null;
+        return auth.Outcome switch
+        {
+            KeyAuthenticationOutcome.Authenticated => (auth.Principal, null),
+            KeyAuthenticationOutcome.RateLimited => (null, ChatErrorResult.For(ChatError.RateLimited("This API key's requests-per-minute limit is reached.", auth.RetryAfter), string.Empty)),
+            KeyAuthenticationOutcome.Revoked => (null, ChatErrorResult.For(ChatError.Unauthorized("This API key has been revoked."), string.Empty)),
+            _ => (null, ChatErrorResult.For(ChatError.Unauthorized("A valid API key is required."), string.Empty)),
+        };
     }
 }

@@ -8,7 +8,11 @@ namespace Bourse.Accounts;
 /// </summary>
 public sealed class CreditAccounts(CreditAccountTable credits, TimeProvider time)
 {
-    public async Task<CreditBalance> DepositAsync(string accountId, string depositId, long amountMicroUsdc, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a deposit once per <paramref name="depositId"/>: a repeat with the same amount changes nothing
+    /// (<see cref="DepositOutcome.Repeated"/>); with another amount it is a <see cref="DepositOutcome.Conflict"/>.
+    /// </summary>
+    public async Task<DepositResult> DepositAsync(string accountId, string depositId, long amountMicroUsdc, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMicroUsdc);
         using var serial = await CreditAccountTable.SerialAsync(accountId, cancellationToken);
@@ -16,19 +20,29 @@ public sealed class CreditAccounts(CreditAccountTable credits, TimeProvider time
         for (var attempt = 0; ; attempt++)
         {
             var (balance, etag) = await credits.ReadBalanceAsync(accountId, cancellationToken);
-            var next = balance with { Deposited = checked(balance.Deposited + amountMicroUsdc) };
+            var existing = await credits.Table.GetEntityIfExistsAsync<TableEntity>(accountId, "deposit|" + depositId, cancellationToken: cancellationToken);
+            if (existing.HasValue)
+            {
+                return new DepositResult(existing.Value!.GetInt64("Amount") == amountMicroUsdc ? DepositOutcome.Repeated : DepositOutcome.Conflict, balance);
+            }
+
+            if (balance.Deposited > long.MaxValue - amountMicroUsdc)
+            {
+                return new DepositResult(DepositOutcome.Overflow, balance);
+            }
+
+            var next = balance with { Deposited = balance.Deposited + amountMicroUsdc };
             var deposit = new TableEntity(accountId, "deposit|" + depositId) { ["Amount"] = amountMicroUsdc, ["At"] = time.GetUtcNow() };
             var (outcome, _, _) = await credits.CommitAsync(
                 [new TableTransactionAction(TableTransactionActionType.Add, deposit), CreditAccountTable.BalanceAction(accountId, next, etag)], cancellationToken);
-            switch (outcome)
+            if (outcome == CreditAccountTable.Commit.Done)
             {
-                case CreditAccountTable.Commit.Done:
-                    return next;
-                case CreditAccountTable.Commit.Exists:
-                    return (await credits.ReadBalanceAsync(accountId, cancellationToken)).Balance; // this deposit was applied before
-                default:
-                    await CreditAccountTable.BackoffAsync(attempt, cancellationToken);
-                    break;
+                return new DepositResult(DepositOutcome.Applied, next);
+            }
+
+            if (outcome != CreditAccountTable.Commit.Exists)
+            {
+                await CreditAccountTable.BackoffAsync(attempt, cancellationToken);
             }
         }
     }

@@ -47,10 +47,13 @@ public sealed class CreditHolds(CreditAccountTable credits, DueIndex due, IOptio
             var spendRead = ReadKeySpendAsync(accountId, keyId, cancellationToken);
             await Task.WhenAll(holdRead, balanceRead, spendRead, indexed);
             var (balance, etag) = balanceRead.Result;
-            if (holdRead.Result is { } existing)
+            var retried = holdRead.Result;
+            if (retried is not null && (retried.GetString("State") != "voided" || retried.GetString("RequestHash") != requestHash))
             {
-                return Existing(existing, requestHash, balance.Available);
+                return Existing(retried, requestHash, balance.Available);
             }
+
+            // A voided hold (its call failed before serving anything, or expired) may run again under the same id.
 
             if (etag is null || balance.Available < amountMicroUsdc)
             {
@@ -72,7 +75,8 @@ public sealed class CreditHolds(CreditAccountTable credits, DueIndex due, IOptio
             var keySpend = KeySpendAction(accountId, keyId, spent with { Pending = spent.Pending + amountMicroUsdc }, keyEtag);
             TableTransactionAction[] actions =
             [
-                new(TableTransactionActionType.Add, hold), CreditAccountTable.BalanceAction(accountId, next, etag), keySpend, new(TableTransactionActionType.Add, open),
+                retried is null ? new(TableTransactionActionType.Add, hold) : new(TableTransactionActionType.UpdateReplace, hold, retried.ETag),
+                CreditAccountTable.BalanceAction(accountId, next, etag), keySpend, new(TableTransactionActionType.Add, open),
             ];
             if ((await credits.CommitAsync(actions, cancellationToken)).Outcome == CreditAccountTable.Commit.Done)
             {
@@ -91,13 +95,14 @@ public sealed class CreditHolds(CreditAccountTable credits, DueIndex due, IOptio
     /// alongside the hold instead of after it.
     /// </remarks>
     /// <param name="answer">Kept with the hold (up to <see cref="MaxKeptAnswer"/> bytes) to replay to an idempotent retry.</param>
+    /// <param name="servedBy">The offer that served the kept answer (<c>X-Bourse-Model-Id</c> of its replay).</param>
     public async Task<PostResult> PostAsync(
         string accountId, string holdId, long actualMicroUsdc, CancellationToken cancellationToken, Func<long, UsageEvent>? usage = null, string? keyId = null,
-        byte[]? answer = null) =>
-        await FinishAsync(accountId, holdId, keyId, actualMicroUsdc, "posted", usage, answer, cancellationToken);
+        byte[]? answer = null, string? servedBy = null) =>
+        await FinishAsync(accountId, holdId, keyId, actualMicroUsdc, "posted", usage, answer, servedBy, cancellationToken);
 
     public async Task VoidAsync(string accountId, string holdId, CancellationToken cancellationToken, string? keyId = null) =>
-        await FinishAsync(accountId, holdId, keyId, 0, "voided", null, null, cancellationToken);
+        await FinishAsync(accountId, holdId, keyId, 0, "voided", null, null, null, cancellationToken);
 
     /// <summary>The hold's state and expiry, or null when there is no such hold.</summary>
     public async Task<(string State, DateTimeOffset? ExpiresAt, string? KeyId)?> FindAsync(string accountId, string holdId, CancellationToken cancellationToken) =>
@@ -106,7 +111,8 @@ public sealed class CreditHolds(CreditAccountTable credits, DueIndex due, IOptio
             : null;
 
     private async Task<PostResult> FinishAsync(
-        string accountId, string holdId, string? knownKeyId, long actual, string state, Func<long, UsageEvent>? usage, byte[]? answer, CancellationToken cancellationToken)
+        string accountId, string holdId, string? knownKeyId, long actual, string state, Func<long, UsageEvent>? usage, byte[]? answer, string? servedBy,
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(actual);
         using var serial = await CreditAccountTable.SerialAsync(accountId, cancellationToken);
@@ -127,12 +133,14 @@ public sealed class CreditHolds(CreditAccountTable credits, DueIndex due, IOptio
 
             var amount = hold.GetInt64("Amount") ?? 0;
             var (balance, etag) = balanceRead.Result;
-            var charge = Math.Min(actual, balance.Available + amount);
+            // Never more than the hold quoted before the call, nor than the account holds.
+            var charge = Math.Min(Math.Min(actual, amount), balance.Available + amount);
             var next = balance with { Pending = balance.Pending - amount, Posted = balance.Posted + charge };
             var finished = new TableEntity(accountId, hold.RowKey) { ["State"] = state, ["Charged"] = charge, ["FinishedAt"] = time.GetUtcNow() };
             if (answer is { Length: <= MaxKeptAnswer } && holdId.StartsWith(IdempotentHoldPrefix, StringComparison.Ordinal))
             {
                 finished["Answer"] = answer;
+                finished["ServedBy"] = servedBy;
             }
 
             var keyId = hold.GetString("KeyId");
@@ -176,7 +184,7 @@ public sealed class CreditHolds(CreditAccountTable credits, DueIndex due, IOptio
     private static HoldResult Existing(TableEntity hold, string requestHash, long available) =>
         hold.GetString("RequestHash") != requestHash ? new HoldResult(HoldOutcome.KeyReusedWithDifferentRequest, available)
         : hold.GetString("State") == "pending" ? new HoldResult(HoldOutcome.InProgress, available)
-        : new HoldResult(HoldOutcome.AlreadyPosted, available, hold.GetBinary("Answer"));
+        : new HoldResult(HoldOutcome.AlreadyPosted, available, hold.GetBinary("Answer"), hold.GetString("ServedBy"));
 
     private static string HoldRow(string holdId) => "hold|" + holdId;
 

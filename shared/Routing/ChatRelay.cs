@@ -24,7 +24,6 @@ public sealed class ChatRelay(
     TimeSpan idleTimeout,
     Func<CompletionUsage, Task> onCompleted) : IResult
 {
-    private const int MaxResponseBytes = 16 * 1024 * 1024;
     private const int MaxKeptChunks = 100_000;
 
     private JsonObject? _usage;
@@ -49,6 +48,13 @@ public sealed class ChatRelay(
         catch (Exception e) when (httpContext.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
             end = CompletionEnd.ClientDisconnected;
+        }
+        catch (Exception) when (!response.HasStarted)
+        {
+            // A bug on an odd answer must not become a charged 500: nothing reached the client, so nothing is billed.
+            end = CompletionEnd.NotServed;
+            await ChatErrorResult.For(new ChatError(502, "server_error", "upstream_bad_response",
+                "The provider's answer could not be relayed. Nothing was charged."), requestId).ExecuteAsync(httpContext);
         }
         finally
         {
@@ -114,27 +120,23 @@ public sealed class ChatRelay(
         }
 
         // The provider ended without [DONE]: the answer is cut short.
+        // One line: an SSE event's data spread over several lines is not JSON to the SDKs.
         await response.WriteAsync($"data: {ChatErrorResult.Envelope(new ChatError(502, "server_error", "upstream_stream_interrupted",
-            "The provider stopped mid-answer. What was produced is billed."))}\n\n", aborted);
+            "The provider stopped mid-answer. What was produced is billed.")).ToJsonString()}\n\n", aborted);
         await response.Body.FlushAsync(aborted);
         return CompletionEnd.FailedMidStream;
     }
 
     private async Task<CompletionEnd> RelayJsonAsync(HttpContext httpContext)
     {
-        var bytes = await call.Response.Content.ReadAsByteArrayAsync(httpContext.RequestAborted);
-        if (bytes.Length > MaxResponseBytes || ParseObject(bytes) is not { } body)
-        {
-            await ChatErrorResult.For(new ChatError(502, "server_error", "upstream_bad_response", "The provider answered with something that is not a chat completion."), requestId)
-                .ExecuteAsync(httpContext);
-            return CompletionEnd.FailedMidStream;
-        }
-
+        // Read and parsed by the router before anything was charged (an answer that is not a chat completion failed over).
+        var body = call.Completion ?? throw new InvalidOperationException("A non-streamed call carries its parsed answer.");
         _body = body;
         _usage = body["usage"] as JsonObject;
 
         // The provider's bytes as they came, with only the public model id spliced in.
-        var answer = _answer = JsonSplice.ReplaceString(bytes, "model"u8, model.Id) ?? bytes;
+        var answer = _answer = (call.CompletionBytes is { } bytes ? JsonSplice.ReplaceString(bytes, "model"u8, model.Id) : null)
+            ?? Encoding.UTF8.GetBytes(WithModel(body).ToJsonString());
 
         // With its length announced and flushed, the answer is complete for the client before billing runs.
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
@@ -143,6 +145,14 @@ public sealed class ChatRelay(
         await httpContext.Response.Body.WriteAsync(answer, httpContext.RequestAborted);
         await httpContext.Response.Body.FlushAsync(httpContext.RequestAborted);
         return CompletionEnd.Completed;
+    }
+
+    /// <summary>An answer whose model is not a plain string (an odd provider): the tree, with the public id set.</summary>
+    private JsonObject WithModel(JsonObject body)
+    {
+        var copy = (JsonObject)body.DeepClone();
+        copy["model"] = model.Id;
+        return copy;
     }
 
     private static JsonObject? ParseObject(ReadOnlySpan<byte> json)
@@ -199,46 +209,59 @@ public sealed class ChatRelay(
     private string Produced()
     {
         var produced = new StringBuilder();
-        foreach (var choice in _body?["choices"]?.AsArray() ?? [])
+        foreach (var choice in _body?["choices"] as JsonArray ?? [])
         {
-            Collect(produced, choice?["message"]);
+            Collect(produced, (choice as JsonObject)?["message"]);
         }
 
         foreach (var chunk in _chunks ?? [])
         {
             foreach (var choice in ParseObject(Encoding.UTF8.GetBytes(chunk))?["choices"] as JsonArray ?? [])
             {
-                Collect(produced, choice?["delta"]);
+                Collect(produced, (choice as JsonObject)?["delta"]);
             }
         }
 
         return produced.ToString();
     }
 
-    private static void Collect(StringBuilder produced, JsonNode? message)
+    /// <summary>The text a message (or delta) produced, for an estimate; parts of an unexpected type are skipped, never thrown on.</summary>
+    private static void Collect(StringBuilder produced, JsonNode? node)
     {
-        if (message?["content"] is JsonValue content && content.TryGetValue<string>(out var text))
+        if (node is not JsonObject message)
         {
-            produced.Append(text);
+            return;
         }
 
-        if (message?["tool_calls"] is JsonArray calls)
+        produced.Append(Text(message["content"]));
+        foreach (var call in message["tool_calls"] as JsonArray ?? [])
         {
-            foreach (var call in calls)
+            if ((call as JsonObject)?["function"] is JsonObject function)
             {
-                produced.Append((string?)call?["function"]?["name"]).Append((string?)call?["function"]?["arguments"]);
+                produced.Append(Text(function["name"])).Append(Text(function["arguments"]));
             }
         }
     }
 
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
     private CompletionUsage Usage(CompletionEnd end)
     {
-        var reported = _usage is not null
-            && _usage["prompt_tokens"] is JsonValue p && p.TryGetValue<int>(out var prompt)
-            && _usage["completion_tokens"] is JsonValue c && c.TryGetValue<int>(out var completion);
-        var promptTokens = reported ? (int)_usage!["prompt_tokens"]! : estimator.CountPrompt(request.Body);
-        var completionTokens = reported ? (int)_usage!["completion_tokens"]! : estimator.CountText(Produced());
+        if (end == CompletionEnd.NotServed)
+        {
+            return new CompletionUsage(call.Offer, 0, 0, Estimated: false, 0, end);
+        }
+
+        var (prompt, completion) = (Count(_usage?["prompt_tokens"]), Count(_usage?["completion_tokens"]));
+        var reported = prompt is not null && completion is not null;
+        var promptTokens = prompt is { } p && reported ? p : estimator.CountPrompt(request.Body);
+        // An estimate never goes past the output cap the hold was quoted for (per choice).
+        var cap = (int)Math.Min(int.MaxValue, (long)Pricing.OutputCap(request, model) * request.Choices);
+        var completionTokens = completion is { } c && reported ? c : Math.Min(estimator.CountText(Produced()), cap);
         var cost = call.IsFree ? 0 : Pricing.Cost(call.Offer, promptTokens, completionTokens);
         return new CompletionUsage(call.Offer, promptTokens, completionTokens, !reported, cost, end, end == CompletionEnd.Completed ? _answer : null);
     }
+
+    /// <summary>A token count the provider reported: a non-negative integer, else not a count.</summary>
+    private static int? Count(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var count) && count >= 0 ? count : null;
 }

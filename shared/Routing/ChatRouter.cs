@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bourse.Catalog;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,8 @@ public sealed partial class ChatRouter(
     IOptions<RoutingOptions> options,
     ILogger<ChatRouter> logger)
 {
+    private const int MaxCompletionBytes = 16 * 1024 * 1024;
+
     /// <summary>
     /// The routable offers of a model, cheapest first for this request (free tiers before paid ones), and
     /// the most the call can cost: failover may land on any of them, so holds and quotes take the dearest.
@@ -55,17 +58,29 @@ public sealed partial class ChatRouter(
             {
                 var body = UpstreamBody(request, offer);
                 response = await breakers.For(offer).ExecuteAsync(
-                    async ct => await upstream.SendAsync(offer, body, request.Stream, ct), firstByte.Token);
+                    async ct =>
+                    {
+                        try
+                        {
+                            return await upstream.SendAsync(offer, body, request.Stream, ct);
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            // Our first-byte timeout, not the client leaving: the provider's fault, counted by its breaker.
+                            throw new TimeoutException($"No response headers within {options.Value.FirstByteTimeout}.");
+                        }
+                    },
+                    firstByte.Token);
             }
             catch (BrokenCircuitException)
             {
                 Log.CoolingDown(logger, offer.QualifiedId);
                 continue;
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 attempted++;
-                Log.Unreachable(logger, offer.QualifiedId, e is OperationCanceledException ? "timeout" : "connect");
+                Log.Unreachable(logger, offer.QualifiedId, e is HttpRequestException ? "connect" : "timeout");
                 continue;
             }
 
@@ -92,11 +107,22 @@ public sealed partial class ChatRouter(
                 }
             }
 
-            var isFree = freeQuota.TryTake(offer);
             if (!request.Stream)
             {
-                return (new RoutedCall(offer, response, null, null, isFree), null);
+                // The whole answer, before anything reaches the client or is charged: one that is not a
+                // chat completion (the provider streamed anyway, or sent garbage) fails over like a 5xx.
+                var (completion, bytes) = await CompletionAsync(response, cancellationToken);
+                if (completion is not null)
+                {
+                    return (new RoutedCall(offer, response, null, null, freeQuota.TryTake(offer), completion, bytes), null);
+                }
+
+                Log.Unreachable(logger, offer.QualifiedId, "not a chat completion");
+                response.Dispose();
+                continue;
             }
+
+            var isFree = freeQuota.TryTake(offer);
 
             var reader = new StreamReader(await response.Content.ReadAsStreamAsync(firstByte.Token));
             try
@@ -153,6 +179,34 @@ public sealed partial class ChatRouter(
         }
 
         return System.Text.Encoding.UTF8.GetBytes(tree.ToJsonString());
+    }
+
+    /// <summary>A non-streamed answer read whole (at most <see cref="MaxCompletionBytes"/>), parsed and as its bytes; null when it is not a JSON object.</summary>
+    private static async Task<(JsonObject? Completion, byte[]? Bytes)> CompletionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[16_384];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (body.Length + read > MaxCompletionBytes)
+                {
+                    return (null, null);
+                }
+
+                body.Write(buffer, 0, read);
+            }
+
+            var bytes = body.ToArray();
+            return JsonNode.Parse(bytes) is JsonObject completion ? (completion, bytes) : (null, null);
+        }
+        catch (Exception e) when (e is JsonException or IOException or HttpRequestException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, null);
+        }
     }
 
     private static async Task<string?> FirstEventAsync(StreamReader reader, CancellationToken cancellationToken)

@@ -32,6 +32,9 @@ public sealed partial class CreditsChatRail(
     TimeProvider time,
     ILogger<CreditsChatRail> logger)
 {
+    /// <summary>How long a hold's placement may take, whatever the client does meanwhile.</summary>
+    private static readonly TimeSpan LedgerWriteTimeout = TimeSpan.FromSeconds(30);
+
     public async Task<IResult> CompleteAsync(HttpRequest http, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -75,11 +78,25 @@ public sealed partial class CreditsChatRail(
             holdId = idempotencyKey.Length > 0
                 ? CreditHolds.IdempotentHoldPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{principal.AccountId}|{idempotencyKey}")))
                 : "hold_" + requestId;
-            var hold = await holds.PlaceAsync(principal.AccountId, principal.KeyId, holdId, request.RequestHash, holdAmount, cancellationToken, principal.SpendCapMicroUsdc);
+            // The ledger write is not the client's to cancel: a hold committed as the client hung up must still be
+            // seen and released. A bounded token of its own, then the client's state is looked at.
+            HoldResult hold;
+            using (var ledgerWrite = new CancellationTokenSource(LedgerWriteTimeout))
+            {
+                hold = await holds.PlaceAsync(principal.AccountId, principal.KeyId, holdId, request.RequestHash, holdAmount, ledgerWrite.Token, principal.SpendCapMicroUsdc);
+            }
+
             if (hold is { Outcome: HoldOutcome.AlreadyPosted, Answer: { } answer })
             {
                 // A retry of a call that completed (its answer lost on the way?): the same answer, not charged again.
-                http.HttpContext.Response.Headers[RoutingHeaders.IdempotentReplayed] = "true";
+                var headers = http.HttpContext.Response.Headers;
+                headers[RoutingHeaders.IdempotentReplayed] = "true";
+                headers[RoutingHeaders.RequestId] = requestId;
+                if (hold.ServedBy is { } servedBy)
+                {
+                    headers[RoutingHeaders.ModelId] = servedBy;
+                }
+
                 return Results.Bytes(answer, "application/json");
             }
 
@@ -103,18 +120,19 @@ public sealed partial class CreditsChatRail(
         ChatError? failed;
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             (call, failed) = await router.StartAsync(request, model, plan.Candidates, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch
         {
-            // The client left before the first token: nothing was produced, release the reservation now.
-            Release(principal, ticket, holdId);
+            // The client left (or anything else broke) before the first token: nothing was served, release the reservation now.
+            await ReleaseAsync(principal, ticket, holdId);
             throw;
         }
 
         if (failed is not null)
         {
-            Release(principal, ticket, holdId);
+            await ReleaseAsync(principal, ticket, holdId);
             BourseTelemetry.Calls.Add(1, Tags(model.Id, null, "failed"));
             return ChatErrorResult.For(failed, requestId);
         }
@@ -124,6 +142,11 @@ public sealed partial class CreditsChatRail(
         {
             // Billing must happen however the call ended, client gone or not, and the response must not wait for it.
             BourseTelemetry.Calls.Add(1, Tags(model.Id, used.Offer.QualifiedId, used.End.ToString()));
+            if (used.End == CompletionEnd.NotServed)
+            {
+                return ReleaseAsync(principal, ticket, holdId); // nothing served, nothing billed (the error went out already)
+            }
+
             var usage = new UsageEvent(
                 ticket is null ? UsageEventIds.Credits(holdId!) : UsageEventIds.Leased(requestId), UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId,
                 used.PromptTokens, used.CompletionTokens, used.Estimated, used.CostMicroUsdc, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId);
@@ -139,7 +162,7 @@ public sealed partial class CreditsChatRail(
                 try
                 {
                     UsageEvent? written = null;
-                    var posted = await holds.PostAsync(principal.AccountId, holdId!, used.CostMicroUsdc, CancellationToken.None, charged => written = usage with { CostMicroUsdc = charged }, principal.KeyId, used.Answer);
+                    var posted = await holds.PostAsync(principal.AccountId, holdId!, used.CostMicroUsdc, CancellationToken.None, charged => written = usage with { CostMicroUsdc = charged }, principal.KeyId, used.Answer, used.Offer.QualifiedId);
                     if (!posted.AlreadyPosted && written is not null) // the event of the attempt that committed
                     {
                         await outbox.FlushAsync(principal.AccountId, written, CancellationToken.None);
@@ -156,7 +179,8 @@ public sealed partial class CreditsChatRail(
         });
     }
 
-    private void Release(ApiKeyPrincipal principal, LeaseTicket? ticket, string? holdId)
+    /// <summary>Gives back what a call that served nothing reserved: in memory for a lease, a void for an exact hold (so its Idempotency-Key may run again).</summary>
+    private async Task ReleaseAsync(ApiKeyPrincipal principal, LeaseTicket? ticket, string? holdId)
     {
         if (ticket is not null)
         {
@@ -164,7 +188,7 @@ public sealed partial class CreditsChatRail(
         }
         else
         {
-            pending.Run(() => holds.VoidAsync(principal.AccountId, holdId!, CancellationToken.None, principal.KeyId));
+            await holds.VoidAsync(principal.AccountId, holdId!, CancellationToken.None, principal.KeyId);
         }
     }
 

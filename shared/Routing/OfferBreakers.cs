@@ -7,7 +7,10 @@ using Polly.Registry;
 
 namespace Bourse.Routing;
 
-/// <summary>A circuit breaker per offer: an offer that keeps failing (connect errors, timeouts, 429, 5xx) is skipped, uncalled, while it cools down.</summary>
+/// <summary>
+/// A circuit breaker per offer: an offer that keeps failing (connect errors, its timeouts, 429, 5xx) is skipped,
+/// uncalled, while it cools down. Only what the provider caused counts: never a caller hanging up.
+/// </summary>
 public sealed class OfferBreakers(IOptions<RoutingOptions> options, TimeProvider time) : IDisposable
 {
     private readonly ResiliencePipelineRegistry<string> _registry = new();
@@ -25,7 +28,8 @@ public sealed class OfferBreakers(IOptions<RoutingOptions> options, TimeProvider
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Result: { } response } => IsFailure(response.StatusCode),
-                    { Exception: HttpRequestException or TimeoutException or OperationCanceledException } => true,
+                    // A cancellation is the caller leaving (the router turns its own first-byte timeout into a TimeoutException).
+                    { Exception: HttpRequestException or TimeoutException } => true,
                     _ => false,
                 }),
             });

@@ -22,10 +22,10 @@ public sealed class TokenEstimator
     {
         var text = new StringBuilder();
         var tokens = 3;
-        foreach (var message in body["messages"]?.AsArray() ?? [])
+        foreach (var message in body["messages"] as JsonArray ?? [])
         {
             tokens += PerMessageOverhead;
-            switch (message?["content"])
+            switch ((message as JsonObject)?["content"])
             {
                 case JsonValue value when value.TryGetValue<string>(out var s):
                     text.Append(s).Append('\n');
@@ -33,9 +33,9 @@ public sealed class TokenEstimator
                 case JsonArray parts:
                     foreach (var part in parts)
                     {
-                        if ((string?)part?["type"] == "text")
+                        if (part is JsonObject p && p["type"] is JsonValue type && type.TryGetValue<string>(out var kind) && kind == "text")
                         {
-                            text.Append((string?)part["text"]).Append('\n');
+                            text.Append(p["text"] is JsonValue t && t.TryGetValue<string>(out var partText) ? partText : null).Append('\n');
                         }
                         else
                         {
@@ -46,7 +46,7 @@ public sealed class TokenEstimator
                     break;
             }
 
-            if (message?["tool_calls"] is JsonArray calls)
+            if ((message as JsonObject)?["tool_calls"] is JsonArray calls)
             {
                 text.Append(calls.ToJsonString());
             }

@@ -38,7 +38,8 @@ public sealed partial class X402ChatRail(
         var model = catalog.Find(request?.Model);
         if (request is null || model is null)
         {
-            // An unpriceable body (the pay.sh probe sends {}) still gets terms; a paid one is refused, uncharged.
+            // Unpaid, any body gets terms, as the x402 reference answers before its handler runs (and the
+            // pay.sh probe sends {}): a default quote when it cannot be priced. A paid one is refused, unsettled.
             return paid
                 ? ChatErrorResult.For(invalid ?? ChatError.UnknownModel(request?.Model), requestId)
                 : X402HttpResults.For(await rail.AdmitAsync(new X402Quote(rail.ResourceUrl(http), request?.Model, null), null, null, cancellationToken));
@@ -57,7 +58,19 @@ public sealed partial class X402ChatRail(
         }
 
         var payment = admission.Payment!;
-        var (call, failed) = await router.StartAsync(request, model, plan.Candidates, cancellationToken);
+        RoutedCall? call;
+        ChatError? failed;
+        try
+        {
+            (call, failed) = await router.StartAsync(request, model, plan.Candidates, cancellationToken);
+        }
+        catch
+        {
+            // The client left (or anything else broke) before the first token: the payment stays unsettled and usable.
+            await rail.ReleaseAsync(payment, CancellationToken.None);
+            throw;
+        }
+
         if (failed is not null)
         {
             await rail.ReleaseAsync(payment, CancellationToken.None);

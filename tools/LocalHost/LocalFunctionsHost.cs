@@ -30,6 +30,7 @@ public static class LocalFunctionsHost
                 ["Logging:LogLevel:Azure"] = "Warning",
             },
         });
+        builder.WebHost.ConfigureKestrel(HostErrorResponses.RaiseKestrelLimits);
         configure?.Invoke(builder);
 
         var hostJson = builder.Configuration["LocalHost:HostJson"] ?? Path.Combine(AppContext.BaseDirectory, "host.json");
@@ -59,6 +60,7 @@ public static class LocalFunctionsHost
         var app = builder.Build();
         _ = app.Services.GetRequiredService<FunctionAppServices>(); // fail at start-up, not on the first request
         _ = app.Services.GetRequiredService<MeterTotals>(); // counting from the first call
+        app.UseHostErrorResponses();
         app.MapHttpFunctions(functions);
         app.MapAdminEndpoints(functions);
         return app;

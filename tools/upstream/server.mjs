@@ -7,8 +7,9 @@
 //         GET /_stats (hits per provider), POST /_control {provider, mode, count} (fail the next
 //         `count` calls to that provider), POST /_reset.
 // A request can also steer itself: a message containing `[[sim:<mode>]]` or `[[sim:<mode>@<provider>]]`
-// (only when served by that provider). Modes: 500, 503, 429, timeout, midstream, nousage, slow, instant
-// (no simulated latency at all: benchmarks use it to measure the router rather than the model).
+// (only when served by that provider). Modes: 500, 503, 429, timeout, midstream, nousage, slow,
+// oddtypes (a 200 whose fields have unexpected types), notjson (a 200 that is not a chat completion),
+// instant (no simulated latency at all: benchmarks use it to measure the router rather than the model).
 import http from 'node:http';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
@@ -63,6 +64,14 @@ async function chat(req, res, provider, body) {
   if (mode === '429') return error(res, 429, 'simulated rate limit', 'rate_limit_error', { 'retry-after': '1' });
   if (mode === 'timeout') { await sleep(60_000); return error(res, 504, 'simulated timeout'); }
 
+  if (mode === 'notjson') {
+    // A 200 in the other shape: SSE for a JSON request, a JSON object for a stream.
+    if (body.stream) return json(res, 200, { id: 'x', object: 'chat.completion', choices: [] });
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    return res.end('data: {"choices":[{"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n');
+  }
+  if (mode === 'oddtypes') return oddTypes(res, body);
+
   const id = `chatcmpl-${crypto.randomBytes(12).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);
   const { promptTokens, words, wantsTool, tool } = reply(body, provider);
@@ -103,6 +112,19 @@ async function chat(req, res, provider, body) {
   }
   send({ choices: [{ index: 0, delta: {}, finish_reason: wantsTool ? 'tool_calls' : 'stop' }], ...usageField });
   if (withUsage) send({ choices: [], usage });
+  res.end('data: [DONE]\n\n');
+}
+
+// A provider answer whose fields have types no client expects: numbers for names, objects for text, strings for counts.
+function oddTypes(res, body) {
+  const odd = { role: 'assistant', content: { text: 7 }, tool_calls: [{ id: 5, type: 'function', function: { name: 5, arguments: { city: 1 } } }, 'x', null] };
+  const usage = { prompt_tokens: '12', completion_tokens: -3 };
+  if (!body.stream) return json(res, 200, { id: 1, object: 'chat.completion', model: 5, choices: [{ index: 0, message: odd, finish_reason: 7 }, 'x', null], usage });
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write(`data: ${JSON.stringify({ id: 1, model: 5, choices: [{ index: 0, delta: odd }, 'x', null] })}\n\n`);
+  res.write(`data: ${JSON.stringify({ choices: 'none', usage: 5 })}\n\n`);
+  res.write(`data: [1,2]\n\ndata: "text"\n\ndata: {not json\n\n`);
+  res.write(`data: ${JSON.stringify({ choices: [], usage })}\n\n`);
   res.end('data: [DONE]\n\n');
 }
 

@@ -61,6 +61,41 @@ public sealed class CreditsLedgerTests
     }
 
     [Fact]
+    public async Task PostAsync_ActualAboveTheHold_ChargesNoMoreThanTheHold()
+    {
+        var holds = Holds();
+        var account = Account();
+        await Accounts.DepositAsync(account, "d1", 10_000, CancellationToken.None);
+        await holds.PlaceAsync(account, "k", "h1", "x", 23, CancellationToken.None);
+
+        var posted = await holds.PostAsync(account, "h1", 27, CancellationToken.None);
+
+        Assert.Equal(23, posted.ChargedMicroUsdc);
+        Assert.Equal(new CreditBalance(10_000, 0, 23), await Accounts.GetBalanceAsync(account, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PlaceAsync_SameHoldIdAfterItWasVoided_RunsAgain()
+    {
+        var holds = Holds();
+        var account = Account();
+        await Accounts.DepositAsync(account, "d1", 10_000, CancellationToken.None);
+        await holds.PlaceAsync(account, "k", "idem_h", "hash", 500, CancellationToken.None);
+        await holds.VoidAsync(account, "idem_h", CancellationToken.None, "k");
+
+        var other = await holds.PlaceAsync(account, "k", "idem_h", "other", 500, CancellationToken.None);
+        var retry = await holds.PlaceAsync(account, "k", "idem_h", "hash", 500, CancellationToken.None);
+        var posted = await holds.PostAsync(account, "idem_h", 300, CancellationToken.None, keyId: "k");
+        var after = await holds.PlaceAsync(account, "k", "idem_h", "hash", 500, CancellationToken.None);
+
+        Assert.Equal(HoldOutcome.KeyReusedWithDifferentRequest, other.Outcome);
+        Assert.Equal(HoldOutcome.Placed, retry.Outcome);
+        Assert.Equal(300, posted.ChargedMicroUsdc);
+        Assert.Equal(HoldOutcome.AlreadyPosted, after.Outcome);
+        Assert.Equal(new CreditBalance(10_000, 0, 300), await Accounts.GetBalanceAsync(account, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task OpenHoldsAsync_ListsExactlyThePendingHolds_AndAHoldWithoutItsOpenRowStillFinishes()
     {
         var holds = Holds();

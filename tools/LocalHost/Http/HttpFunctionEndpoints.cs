@@ -21,7 +21,7 @@ public static partial class HttpFunctionEndpoints
             }
 
             var pattern = "/" + string.Join('/', new[] { settings.RoutePrefix, trigger.Route }.Where(s => s.Length > 0));
-            RequestDelegate handler = context => HandleAsync(function, context);
+            RequestDelegate handler = context => HandleAsync(function, context, settings.RoutePrefix);
             var endpoint = trigger.Methods.Count == 0
                 ? endpoints.Map(pattern, handler)
                 : endpoints.MapMethods(pattern, trigger.Methods, handler);
@@ -31,7 +31,7 @@ public static partial class HttpFunctionEndpoints
         return endpoints;
     }
 
-    private static async Task HandleAsync(FunctionDescriptor function, HttpContext context)
+    private static async Task HandleAsync(FunctionDescriptor function, HttpContext context, string routePrefix)
     {
         var invoker = context.RequestServices.GetRequiredService<FunctionInvoker>();
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpFunctionEndpoints));
@@ -41,6 +41,13 @@ public static partial class HttpFunctionEndpoints
         {
             await invoker.InvokeAsync(function, new LocalInvocation(context.Request, bindingData, context, context.RequestAborted));
             Log.Executed(logger, function.Name, context.Response.StatusCode, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // The body could not be read (broken chunking, too large, cut short): the client's fault, in the route's format.
+            Log.BadRequest(logger, function.Name, e.StatusCode, e.Message);
+            context.Response.Clear();
+            await HostErrorResponses.WriteAsync(context, e.StatusCode, routePrefix);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -68,6 +75,9 @@ public static partial class HttpFunctionEndpoints
 
         [LoggerMessage(101, LogLevel.Error, "Executed '{Function}' (Failed)")]
         public static partial void Failed(ILogger logger, string function, Exception exception);
+
+        [LoggerMessage(103, LogLevel.Information, "'{Function}': bad request {Status} ({Reason})")]
+        public static partial void BadRequest(ILogger logger, string function, int status, string reason);
 
         [LoggerMessage(102, LogLevel.Information, "'{Function}': the client went away ({Reason})")]
         public static partial void ClientGone(ILogger logger, string function, string reason);

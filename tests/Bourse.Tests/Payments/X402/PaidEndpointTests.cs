@@ -29,7 +29,7 @@ public sealed class PaidEndpointTests
             await node.WaitForExitAsync();
 
             Assert.True(node.ExitCode == 0, $"paid-endpoint.mjs failed:\n{await stdout}\n{await stderr}");
-            Assert.Contains("# pass 13", await stdout, StringComparison.Ordinal);
+            Assert.Contains("# pass 16", await stdout, StringComparison.Ordinal);
         }
         finally
         {

@@ -178,3 +178,39 @@ test('every provider failing before the first token: 502, nothing settled, no mo
   assert.equal(res.headers.get('payment-response'), null);
   assert.equal(await balance(model.vaultUsdcAccount), before);
 });
+
+test('a provider answer with unexpected types is served with PAYMENT-RESPONSE, never a 500 after paying', async () => {
+  const before = await balance(model.vaultUsdcAccount);
+  const pay = wrapFetchWithPayment(fetch, await v2Client());
+
+  const res = await pay(url, { ...chat(), body: JSON.stringify({ model: model.id, max_tokens: 16, messages: [{ role: 'user', content: '[[sim:oddtypes]] odd' }] }) });
+
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  assert.equal(JSON.parse(text).model, model.id);
+  assert.equal(decodePaymentResponseHeader(res.headers.get('payment-response')).success, true);
+  assert.ok(await balance(model.vaultUsdcAccount) > before);
+});
+
+test('a provider answer that is not a chat completion: 502, nothing settled, no money moves', async () => {
+  const before = await balance(model.vaultUsdcAccount);
+  const pay = wrapFetchWithPayment(fetch, await v2Client());
+
+  const res = await pay(url, { ...chat(), body: JSON.stringify({ model: model.id, max_tokens: 16, messages: [{ role: 'user', content: '[[sim:notjson]] shape' }] }) });
+
+  assert.equal(res.status, 502, await res.clone().text());
+  assert.equal(res.headers.get('payment-response'), null);
+  assert.equal(await balance(model.vaultUsdcAccount), before);
+});
+
+test('a paid request with a malformed body: 400, nothing settled, no money moves', async () => {
+  const before = await balance(model.vaultUsdcAccount);
+  const pay = wrapFetchWithPayment(fetch, await v2Client());
+
+  const res = await pay(url, { ...chat(), body: JSON.stringify({ model: model.id, max_tokens: 16, stream: 'yes', messages: [{ role: 'user', content: 'hi' }] }) });
+
+  assert.equal(res.status, 400, await res.clone().text());
+  assert.equal((await res.json()).error.param, 'stream');
+  assert.equal(res.headers.get('payment-response'), null);
+  assert.equal(await balance(model.vaultUsdcAccount), before);
+});
