@@ -13,6 +13,7 @@ public static class FunctionsApp
         services.AddBourseStorage(configuration);
         services.AddBourseHealth();
         services.AddSolanaRpc();
+        services.AddListings();
         services.AddX402();
         services.AddBourseRouting(configuration);
         services.AddBourseSettlement();

@@ -13,6 +13,7 @@ public static class IndexerApp
         services.AddBourseStorage(configuration);
         services.AddBourseHealth();
         services.AddSolanaRpc();
+        services.AddListings();
         return services;
     }
 }

@@ -81,6 +81,12 @@ var tableNames = [
   'Settlements'
   'VaultPayables'
   'DueIndex'
+  'Listings'
+  'ProgramAccounts'
+  'ModelMints'
+  'ModelVaults'
+  'ChainHistory'
+  'IndexerState'
 ]
 
 var names = {

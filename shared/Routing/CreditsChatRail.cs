@@ -4,6 +4,7 @@ using System.Text;
 using Bourse.Accounts;
 using Bourse.Catalog;
 using Bourse.Telemetry;
+using Bourse.Listings;
 using Bourse.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,7 @@ public sealed partial class CreditsChatRail(
     CreditLeases leases,
     PendingBilling pending,
     ModelCatalog catalog,
+    ListingRegistry listings,
     ChatRouter router,
     TokenEstimator estimator,
     UsageOutbox outbox,
@@ -67,6 +69,7 @@ public sealed partial class CreditsChatRail(
         using var activity = BourseTelemetry.Source.StartActivity("bourse.credits.admit_and_route");
         activity?.SetTag("model", model.Id);
         activity?.SetTag("rail", UsageEvent.CreditsRail);
+        var terms = ChargeTerms.For((await listings.CurrentAsync(cancellationToken)).Paid(model.Id));
         var holdAmount = plan.MaxCostMicroUsdc;
         var idempotencyKey = http.Headers[RoutingHeaders.IdempotencyKey].ToString();
         var ticket = idempotencyKey.Length == 0 && principal.SpendCapMicroUsdc is null
@@ -149,7 +152,7 @@ public sealed partial class CreditsChatRail(
 
             var usage = new UsageEvent(
                 ticket is null ? UsageEventIds.Credits(holdId!) : UsageEventIds.Leased(requestId), UsageEvent.CreditsRail, model.Id, used.Offer.QualifiedId,
-                used.PromptTokens, used.CompletionTokens, used.Estimated, used.CostMicroUsdc, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId);
+                used.PromptTokens, used.CompletionTokens, used.Estimated, used.CostMicroUsdc, requestId, time.GetUtcNow(), principal.AccountId, principal.KeyId, holdId, Terms: terms);
             if (ticket is not null)
             {
                 var charged = leases.Complete(ticket, used.CostMicroUsdc, usage);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Bourse.Catalog;
+using Bourse.Listings;
 using Bourse.Payments.X402;
 using Bourse.Usage;
 using Microsoft.AspNetCore.Http;
@@ -13,11 +14,13 @@ namespace Bourse.Routing;
 /// payment it answers 402 with a quote for this very request (a default quote when the body cannot be
 /// priced). With one: verify → route until the first token (failover as on rail 1; upstream failure
 /// releases the payment, nothing is charged) → record the usage event → settle → headers and stream →
-/// the usage event with real token counts.
+/// the usage event with real token counts. A model with a paid listing is paid into its vault (payTo: the
+/// vault authority); the event records those terms as they were when the quote was made.
 /// </summary>
 public sealed partial class X402ChatRail(
     X402Rail rail,
     ModelCatalog catalog,
+    ListingRegistry listings,
     ChatRouter router,
     TokenEstimator estimator,
     PaidUsageOutbox usage,
@@ -51,7 +54,9 @@ public sealed partial class X402ChatRail(
             return ChatErrorResult.For(ChatError.NothingRoutable(model.Id), requestId);
         }
 
-        var admission = await rail.AdmitAsync(new X402Quote(rail.ResourceUrl(http), model.Id, plan.MaxCostMicroUsdc), paymentSignature, xPayment, cancellationToken);
+        var listing = (await listings.CurrentAsync(cancellationToken)).Paid(model.Id);
+        var terms = ChargeTerms.For(listing, payTo: listing?.VaultAuthority ?? rail.TreasuryAddress);
+        var admission = await rail.AdmitAsync(new X402Quote(rail.ResourceUrl(http), model.Id, plan.MaxCostMicroUsdc, terms.PayTo), paymentSignature, xPayment, cancellationToken);
         if (!admission.IsAdmitted)
         {
             return X402HttpResults.For(admission);
@@ -78,7 +83,7 @@ public sealed partial class X402ChatRail(
         }
 
         // From here on a crash must not lose the call: record its event before the money moves.
-        await usage.RecordAsync(payment.Id, UsageOf(payment, model, call!.Offer, requestId, promptTokens: 0, completionTokens: 0, estimated: true), CancellationToken.None);
+        await usage.RecordAsync(payment.Id, UsageOf(payment, model, terms, call!.Offer, requestId, promptTokens: 0, completionTokens: 0, estimated: true), CancellationToken.None);
         var settlement = await rail.SettleAsync(payment, CancellationToken.None);
         if (!settlement.IsSettled)
         {
@@ -89,7 +94,7 @@ public sealed partial class X402ChatRail(
         X402HttpResults.ApplySettled(http.HttpContext.Response, settlement);
         return new ChatRelay(call!, request, model, requestId, estimator, options.Value.IdleTimeout, async used =>
         {
-            var served = UsageOf(payment, model, used.Offer, requestId, used.PromptTokens, used.CompletionTokens, used.Estimated) with
+            var served = UsageOf(payment, model, terms, used.Offer, requestId, used.PromptTokens, used.CompletionTokens, used.Estimated) with
             {
                 PaymentSignature = settlement.Response.Transaction,
             };
@@ -98,9 +103,9 @@ public sealed partial class X402ChatRail(
         });
     }
 
-    private UsageEvent UsageOf(X402Payment payment, ModelListing model, ProviderOffer offer, string requestId, int promptTokens, int completionTokens, bool estimated) => new(
+    private UsageEvent UsageOf(X402Payment payment, ModelListing model, ChargeTerms terms, ProviderOffer offer, string requestId, int promptTokens, int completionTokens, bool estimated) => new(
         "x402_" + payment.Id, UsageEvent.X402Rail, model.Id, offer.QualifiedId, promptTokens, completionTokens, estimated, payment.Amount, requestId,
-        time.GetUtcNow(), Payer: payment.Payer, AmountPaidMicroUsdc: payment.Amount);
+        time.GetUtcNow(), Payer: payment.Payer, AmountPaidMicroUsdc: payment.Amount, Terms: terms);
 
     private static partial class Log
     {

@@ -1,3 +1,4 @@
+using Bourse.Listings;
 using Bourse.Payments.X402;
 using Bourse.Solana;
 using Bourse.Solana.Programs;
@@ -8,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Bourse.Settlement;
 
 /// <summary>
-/// Pays creator fees out on chain: for each model with a revenue vault (<c>X402:Models</c>), once its
-/// payable reaches <see cref="TreasuryOptions.SweepThreshold"/>, a USDC transfer from the treasury's
+/// Pays creator fees out on chain: for each listing in the registry (whatever its status now: fees earned
+/// while it was approved are still its vault's), once its payable reaches <see cref="TreasuryOptions.SweepThreshold"/>, a USDC transfer from the treasury's
 /// account to the vault's. Each sweep is a persisted state machine: planned (signed, its signature and
 /// bytes recorded, the amount reserved) → sent → confirmed, or abandoned when the chain shows it did
 /// nothing. An open sweep is finished before a new one is planned, and finishing starts by asking the
@@ -21,6 +22,7 @@ public sealed partial class CreatorFeeSweeper(
     TransactionSender sender,
     IOptions<TreasuryOptions> treasury,
     IOptions<X402Options> x402,
+    ListingRegistry listings,
     TimeProvider time,
     ILogger<CreatorFeeSweeper> logger)
 {
@@ -38,9 +40,9 @@ public sealed partial class CreatorFeeSweeper(
         }
 
         var touched = new List<Sweep>();
-        foreach (var vault in x402.Value.Models)
+        foreach (var vault in (await listings.CurrentAsync(cancellationToken)).All)
         {
-            var open = await payables.OpenSweepAsync(vault.Id, cancellationToken);
+            var open = await payables.OpenSweepAsync(vault.ModelId, cancellationToken);
             if (open is not null)
             {
                 open = await FinishAsync(open, cancellationToken);
@@ -51,7 +53,7 @@ public sealed partial class CreatorFeeSweeper(
                 }
             }
 
-            if (await PlanAsync(vault.Id, cancellationToken) is { } planned)
+            if (await PlanAsync(vault.ModelId, cancellationToken) is { } planned)
             {
                 touched.Add(await FinishAsync(planned, cancellationToken));
             }
@@ -70,10 +72,17 @@ public sealed partial class CreatorFeeSweeper(
             return null;
         }
 
-        var owner = PublicKey.Parse(x402.Value.Models.First(m => m.Id == model).PayTo);
+        if ((await listings.CurrentAsync(cancellationToken)).Find(model) is not { } listing)
+        {
+            Log.NoListing(logger, model, balance.Payable);
+            return null;
+        }
+
+        var owner = PublicKey.Parse(listing.VaultAuthority);
         var usdc = PublicKey.Parse(x402.Value.UsdcMint);
         var from = PublicKey.FindAssociatedTokenAddress(treasuryKey.PublicKey, usdc, ProgramIds.Token);
-        var to = PublicKey.FindAssociatedTokenAddress(owner, usdc, ProgramIds.Token);
+        var to = PublicKey.Parse(listing.VaultUsdcAccount);
+        var isAta = to == PublicKey.FindAssociatedTokenAddress(owner, usdc, ProgramIds.Token);
         var held = await rpc.GetTokenAccountBalanceAsync(from.ToString(), cancellationToken);
         if (!held.IsSuccess || held.Value!.Value.RawAmount < (ulong)balance.Payable)
         {
@@ -90,12 +99,11 @@ public sealed partial class CreatorFeeSweeper(
         }
 
         var blockhash = latest.Value!.Value;
-        var transaction = new Transaction(Message.Compile(treasuryKey.PublicKey, blockhash.Blockhash,
-        [
-            AssociatedTokenProgram.CreateIdempotent(treasuryKey.PublicKey, owner, usdc),
-            TokenProgram.TransferChecked(from, usdc, to, treasuryKey.PublicKey, (ulong)balance.Payable, UsdcDecimals),
-            MemoProgram.Memo($"bourse:sweep:{model}:{number}"),
-        ])).Sign(treasuryKey);
+        // The vault is the listing's USDC account; when it is its authority's ATA, the sweep creates it if need be.
+        List<TransactionInstruction> instructions = isAta ? [AssociatedTokenProgram.CreateIdempotent(treasuryKey.PublicKey, owner, usdc)] : [];
+        instructions.Add(TokenProgram.TransferChecked(from, usdc, to, treasuryKey.PublicKey, (ulong)balance.Payable, UsdcDecimals));
+        instructions.Add(MemoProgram.Memo($"bourse:sweep:{model}:{number}"));
+        var transaction = new Transaction(Message.Compile(treasuryKey.PublicKey, blockhash.Blockhash, instructions)).Sign(treasuryKey);
         var sweep = new Sweep(model, number, SweepState.Planned, balance.Payable, to.ToString(), transaction.Id, transaction.Serialize(),
             blockhash.LastValidBlockHeight, time.GetUtcNow());
         if (!await payables.PlanAsync(balance, sweep, cancellationToken))
@@ -162,6 +170,9 @@ public sealed partial class CreatorFeeSweeper(
 
         [LoggerMessage(3016, LogLevel.Warning, "Sweeps: the Solana RPC did not answer; {Model} is not swept this run")]
         public static partial void ChainUnavailable(ILogger logger, string model);
+
+        [LoggerMessage(3017, LogLevel.Warning, "Sweeps: {Model} owes its vault {Payable} micro-USDC but has no listing; not swept")]
+        public static partial void NoListing(ILogger logger, string model, long payable);
 
         [LoggerMessage(3013, LogLevel.Warning, "Sweep {Model} #{Number}: abandoned, it did nothing on chain ({Signature}: {Error}); the amount is payable again")]
         public static partial void Abandoned(ILogger logger, string model, int number, string signature, string error);

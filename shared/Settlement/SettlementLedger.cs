@@ -145,6 +145,7 @@ public sealed class SettlementLedger
             ["PromptTokens"] = (long)e.PromptTokens, ["CompletionTokens"] = (long)e.CompletionTokens, ["UsageEstimated"] = e.UsageEstimated,
             ["Gross"] = posting.Split.Gross, ["ProviderPayout"] = posting.Split.ProviderPayout, ["CreatorFee"] = posting.Split.CreatorFee,
             ["ProtocolFee"] = posting.Split.ProtocolFee, ["CreatorFeeBps"] = posting.CreatorFeeBps, ["ProtocolFeeBps"] = posting.ProtocolFeeBps,
+            ["PayTo"] = e.Terms?.PayTo, ["Mint"] = e.Terms?.Mint, ["Vault"] = e.Terms?.VaultUsdcAccount,
             ["Legs"] = string.Join(';', posting.Legs.Select(l => $"{l.Debit}>{l.Credit}:{l.Amount.ToString(CultureInfo.InvariantCulture)}")),
         };
     }

@@ -27,21 +27,33 @@ public sealed record SettlementPosting(UsageEvent Event, FeeSplit Split, int Cre
 
     public static string Vault(string model) => "vault:" + model;
 
-    public static SettlementPosting For(UsageEvent usage, int creatorFeeBps, int protocolFeeBps, bool paidIntoVault)
+    /// <summary>
+    /// The posting of <paramref name="usage"/> under the terms it was charged under (<see cref="UsageEvent.Terms"/>):
+    /// its creator fee goes to the listing's vault (an x402 payment made into it) or is owed to it by the
+    /// treasury (<see cref="CreatorPayable"/>); a call without a listing has no creator leg at all.
+    /// </summary>
+    public static SettlementPosting For(UsageEvent usage, int protocolFeeBps)
     {
+        var terms = usage.Terms ?? ChargeTerms.Unlisted;
+        var creatorFeeBps = terms.HasVault ? terms.CreatorFeeBps : 0;
+        var paidIntoVault = usage.Rail == UsageEvent.X402Rail && terms.PaidIntoVault;
         var gross = usage.Rail == UsageEvent.X402Rail ? usage.AmountPaidMicroUsdc ?? usage.CostMicroUsdc : usage.CostMicroUsdc;
         var split = FeeSplit.Of(gross, creatorFeeBps, protocolFeeBps);
         var provider = "provider:" + usage.Offer.Split('/')[0];
         var source = usage.Rail == UsageEvent.X402Rail
             ? (paidIntoVault ? Vault(usage.Model) : Treasury)
             : "customer:" + usage.AccountId;
-        var creator = usage.Rail == UsageEvent.X402Rail && paidIntoVault ? Vault(usage.Model) : CreatorPayable(usage.Model);
-        return new SettlementPosting(usage, split, creatorFeeBps, protocolFeeBps,
+        List<LedgerLeg> legs =
         [
             new LedgerLeg(source, Clearing, split.Gross),
             new LedgerLeg(Clearing, provider, split.ProviderPayout),
-            new LedgerLeg(Clearing, creator, split.CreatorFee),
-            new LedgerLeg(Clearing, Protocol, split.ProtocolFee),
-        ]);
+        ];
+        if (terms.HasVault)
+        {
+            legs.Add(new LedgerLeg(Clearing, paidIntoVault ? Vault(usage.Model) : CreatorPayable(usage.Model), split.CreatorFee));
+        }
+
+        legs.Add(new LedgerLeg(Clearing, Protocol, split.ProtocolFee));
+        return new SettlementPosting(usage, split, creatorFeeBps, protocolFeeBps, legs);
     }
 }

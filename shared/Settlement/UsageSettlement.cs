@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
-using Bourse.Catalog;
 using Bourse.Json;
 using Bourse.Storage;
 using Bourse.Telemetry;
@@ -12,14 +11,13 @@ namespace Bourse.Settlement;
 
 /// <summary>
 /// Settles usage events from the <c>settlement</c> queue (one event per message, or an array of them):
-/// the creator fee of the model's listing, the protocol fee in force when the call happened, posted
-/// once by event id. An entry that is not a usage event goes to <c>settlement-poison</c> with its reason
-/// logged, untried again; the rest of its message is settled.
+/// the creator fee and vault each event was charged under, the protocol fee in force when the call
+/// happened, posted once by event id. An entry that is not a usage event goes to <c>settlement-poison</c>
+/// with its reason logged, untried again; the rest of its message is settled.
 /// </summary>
 public sealed partial class UsageSettlement(
     SettlementLedger ledger,
     VaultPayables payables,
-    ModelCatalog catalog,
     IOptions<SettlementOptions> options,
     QueueServiceClient queues,
     TimeProvider time,
@@ -63,11 +61,8 @@ public sealed partial class UsageSettlement(
         }
     }
 
-    public SettlementPosting Posting(UsageEvent usage)
-    {
-        var listing = catalog.Find(usage.Model);
-        return SettlementPosting.For(usage, listing?.CreatorFeeBps ?? 0, _schedule.BpsAt(usage.OccurredAt), paidIntoVault: listing?.Tokenized == true);
-    }
+    /// <summary>The posting under the terms the event was charged under, and the protocol fee in force when it happened.</summary>
+    public SettlementPosting Posting(UsageEvent usage) => SettlementPosting.For(usage, _schedule.BpsAt(usage.OccurredAt));
 
     /// <summary>A message holds one usage event (an object) or many (an array, as rail 1 sends them); each is checked on its own.</summary>
     private static (List<UsageEvent> Events, List<(string Reason, string Json)> Malformed) Parse(string message)

@@ -20,4 +20,22 @@ public static class TableNames
 
     /// <summary>What falls due when (expiring holds and leases), bucketed by minute, so timers read only the minutes that passed.</summary>
     public const string DueIndex = "DueIndex";
+
+    /// <summary>The listing registry: one row per listed model (token, vault, creator fee, status), written by the indexer and admin approval.</summary>
+    public const string Listings = "Listings";
+
+    /// <summary>The Quasar program's accounts decoded by the IDL: partition the account type, row key the address.</summary>
+    public const string ProgramAccounts = "ProgramAccounts";
+
+    /// <summary>Listed models' token mints: supply, decimals, Token-2022 transfer fee and withheld amounts.</summary>
+    public const string ModelMints = "ModelMints";
+
+    /// <summary>Listed models' USDC revenue vaults: balance.</summary>
+    public const string ModelVaults = "ModelVaults";
+
+    /// <summary>On-chain history per model mint: revenue into vaults, buybacks, burns, mints, program events; keyed by signature and instruction index.</summary>
+    public const string ChainHistory = "ChainHistory";
+
+    /// <summary>The indexer's checkpoints (per watched address) and its run lease.</summary>
+    public const string IndexerState = "IndexerState";
 }

@@ -66,7 +66,8 @@ UsageEvent Event()
     var model = i % models < catalogModels.Length ? catalogModels[i % models] : $"bench-{run}/model-{i % models}";
     return new UsageEvent(
         $"bench_{run}_{i}", UsageEvent.CreditsRail, model, "deepseek/deepseek-chat", random.Next(10, 2_000), random.Next(10, 2_000), false,
-        random.NextInt64(1, 100_000), $"req_{run}_{i}", time.GetUtcNow(), AccountId: $"bench-{run}-{i % accounts}", KeyId: "key_bench");
+        random.NextInt64(1, 100_000), $"req_{run}_{i}", time.GetUtcNow(), AccountId: $"bench-{run}-{i % accounts}", KeyId: "key_bench",
+        Terms: new ChargeTerms(250, $"Mint{i % models}", $"Vault{i % models}", $"VaultUsdc{i % models}")); // a listed model: a creator fee owed to its vault
 }
 
 async Task<long> SettledAsync()

@@ -13,6 +13,7 @@ import {
 import { submit } from './txbuild.mjs';
 import { fromBase64 } from './wire.mjs';
 import { SYSTEM_PROGRAM, TOKEN_PROGRAM, TOKEN_2022_PROGRAM } from './tokens.mjs';
+import { loadIdl, encodeAccount } from './idl.mjs';
 
 const LAMPORTS_PER_SOL = 1_000_000_000n;
 const FAUCET_LAMPORTS = 1_000_000n * LAMPORTS_PER_SOL; // < 2^53, so JSON clients read it exactly
@@ -134,7 +135,74 @@ export function applySeed(chain, seed, baseDir) {
     };
   });
 
-  return { faucet, keypairs, addresses, models };
+  const program = seed.program ? seedProgram(chain, seed.program, baseDir, models, pk) : null;
+  if (program) addresses.programId = program.id;
+  return { faucet, keypairs, addresses, models, program };
+}
+
+/**
+ * The Quasar program's accounts, written in the IDL's layout (owner = the program id) at their PDAs:
+ * the protocol config ["config"], a ModelListing ["listing", mint] and RevenueVault ["revenue_vault", listing]
+ * per listed model, and any offers ["offer", listing, provider] and orders ["order", buyer, nonce].
+ * Adds listing, track, modelFeeBps and status to each listed model of the ready file.
+ */
+function seedProgram(chain, spec, baseDir, models, pk) {
+  const idl = loadIdl(resolve(baseDir, spec.idl));
+  const programId = new PublicKey(spec.id ?? idl.address);
+  const pda = (...seeds) => PublicKey.findProgramAddressSync(seeds.map((x) => (typeof x === 'string' ? Buffer.from(x) : x)), programId);
+  const write = (address, type, fields) => {
+    const data = encodeAccount(idl, type, fields);
+    chain.setAccount(address.toBase58(), { lamports: chain.rentExempt(data.length), owner: programId.toBase58(), data });
+    return address.toBase58();
+  };
+  const u64le = (n) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return b; };
+  const now = Math.floor(Date.now() / 1000);
+  const info = { id: programId.toBase58(), listings: {}, offers: [], orders: [] };
+
+  if (spec.config) {
+    const [config, bump] = pda('config');
+    info.config = write(config, 'ProtocolConfig', {
+      admin: pk(spec.config.admin).toBase58(), treasury: pk(spec.config.treasury).toBase58(), usdc_mint: pk(spec.config.usdcMint).toBase58(),
+      protocol_fee_bps: spec.config.protocolFeeBps ?? 100, paused: false, bump,
+    });
+  }
+  for (const [id, l] of Object.entries(spec.listings ?? {})) {
+    const model = models.find((m) => m.id === id);
+    if (!model) throw new Error(`seed: program listing ${id}: no such model`);
+    const [listing, bump] = pda('listing', new PublicKey(model.mint).toBuffer());
+    write(listing, 'ModelListing', {
+      creator: pk(l.creator).toBase58(), mint: model.mint, token_program: model.tokenProgram, vault_authority: model.vaultAuthority,
+      vault_usdc: model.vaultUsdcAccount, track: l.track, model_fee_bps: l.modelFeeBps, status: l.status ?? 'Approved',
+      registered_at: now, bump, model_id: id, metadata_uri: l.metadataUri ?? '',
+    });
+    const [vault, vaultBump] = pda('revenue_vault', listing.toBuffer());
+    write(vault, 'RevenueVault', {
+      listing: listing.toBase58(), vault_usdc: model.vaultUsdcAccount, total_deposited: 0, total_bought_back: 0, total_burned: 0,
+      last_buyback_slot: 0, bump: vaultBump, recent_buybacks: [],
+    });
+    Object.assign(model, { listing: listing.toBase58(), revenueVault: vault.toBase58(), track: l.track, modelFeeBps: l.modelFeeBps, status: l.status ?? 'Approved' });
+    info.listings[id] = listing.toBase58();
+  }
+  for (const o of spec.offers ?? []) {
+    const listing = new PublicKey(info.listings[o.model] ?? (() => { throw new Error(`seed: offer for unlisted ${o.model}`); })());
+    const provider = pk(o.provider);
+    const [offer, bump] = pda('offer', listing.toBuffer(), provider.toBuffer());
+    info.offers.push(write(offer, 'ProviderOffer', {
+      provider: provider.toBase58(), listing: listing.toBase58(), input_price: o.inputPrice, output_price: o.outputPrice,
+      max_context: o.maxContext, active: true, bump, offer_id: o.offerId, endpoint: o.endpoint, regions: o.regions ?? [],
+    }));
+  }
+  for (const o of spec.orders ?? []) {
+    const listing = new PublicKey(info.listings[o.model]);
+    const buyer = pk(o.buyer);
+    const [order, bump] = pda('order', buyer.toBuffer(), u64le(o.nonce));
+    info.orders.push(write(order, 'Order', {
+      buyer: buyer.toBase58(), offer: info.offers[o.offer ?? 0], listing: listing.toBase58(), nonce: o.nonce, max_amount: o.maxAmount,
+      amount: o.amount ?? 0, input_tokens: o.inputTokens ?? 0, output_tokens: o.outputTokens ?? 0, status: o.status ?? 'Open',
+      created_at: now, settled_at: o.status === 'Settled' ? now : 0, request_hash: Array(32).fill(7), bump,
+    }));
+  }
+  return info;
 }
 
 /** CreateAccount, then (Token-2022) InitializeTransferFeeConfig, then InitializeMint2. */

@@ -40,6 +40,7 @@ function readyInfo(rpc, chain, seeded) {
     }
     Object.assign(info, seeded.addresses);
     info.models = seeded.models;
+    if (seeded.program) info.program = seeded.program;
   }
   return info;
 }

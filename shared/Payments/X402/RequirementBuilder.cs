@@ -7,9 +7,10 @@ namespace Bourse.Payments.X402;
 /// Builds the 402 requirement for a request. Total: any quote, even none, yields a valid challenge
 /// (an unpriced request gets <see cref="X402Options.DefaultPrice"/>, every price is at least
 /// <see cref="X402Options.MinimumPrice"/>), so pay.sh's <c>{}</c> probe always sees a 402.
-/// The paid retry is checked against the requirement rebuilt from the same body.
+/// The paid retry is checked against the requirement rebuilt from the same body. The quote says who is
+/// paid (the caller asks the listing registry); without a payee, the treasury.
 /// </summary>
-public sealed class RequirementBuilder(IOptions<X402Options> options, PayToResolver payTo)
+public sealed class RequirementBuilder(IOptions<X402Options> options)
 {
     public const string Scheme = "exact";
     public const string MimeType = "application/json";
@@ -19,7 +20,7 @@ public sealed class RequirementBuilder(IOptions<X402Options> options, PayToResol
     {
         var o = options.Value;
         var amount = Math.Max(quote.Amount is > 0 ? quote.Amount.Value : o.DefaultPrice, o.MinimumPrice).ToString(CultureInfo.InvariantCulture);
-        var recipient = payTo.Resolve(quote.ModelId);
+        var recipient = quote.PayTo ?? o.TreasuryAddress;
         var resource = quote.Resource.AbsoluteUri;
         var extra = new SvmExtra { FeePayer = feePayer };
         var description = quote.ModelId is null ? o.Description : $"{o.Description} ({quote.ModelId})";

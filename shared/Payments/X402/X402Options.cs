@@ -41,7 +41,7 @@ public sealed class X402Options
     [Range(1, 3600)]
     public int MaxTimeoutSeconds { get; init; } = 300;
 
-    /// <summary>payTo for requests whose model has no revenue vault.</summary>
+    /// <summary>payTo for requests whose model has no paid listing (see <c>Bourse.Listings</c>).</summary>
     [Required]
     [RegularExpression(AddressPattern)]
     public string TreasuryAddress { get; init; } = "";
@@ -52,9 +52,6 @@ public sealed class X402Options
     public string ServiceName { get; init; } = "Bourse";
 
     public string Description { get; init; } = "OpenAI-compatible chat completions, paid per call in USDC";
-
-    /// <summary>Tokenized models' payTo (their revenue vault authority).</summary>
-    public IList<X402ModelPayTo> Models { get; init; } = [];
 
     [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
     public TimeSpan SupportedRefreshInterval { get; init; } = TimeSpan.FromMinutes(10);

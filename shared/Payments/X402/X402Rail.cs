@@ -32,6 +32,9 @@ public sealed partial class X402Rail(
         return new Uri($"{origin}{request.PathBase.Value}{request.Path.Value}", UriKind.Absolute);
     }
 
+    /// <summary>Who is paid when a quote names no payee.</summary>
+    public string TreasuryAddress => options.Value.TreasuryAddress;
+
     /// <summary>The challenge for a quote (for discovery and the 402), or null when the facilitator names no fee payer.</summary>
     public async Task<PaymentChallenge?> ChallengeAsync(X402Quote quote, CancellationToken cancellationToken = default) =>
         await feePayers.GetAsync(cancellationToken) is { } feePayer ? builder.Build(quote, feePayer) : null;

@@ -16,7 +16,6 @@ public static class X402ServiceCollectionExtensions
         services.AddOptions<X402Options>()
             .BindConfiguration(X402Options.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.Models.All(m => !string.IsNullOrWhiteSpace(m.Id) && !string.IsNullOrWhiteSpace(m.PayTo)), "Every X402:Models entry needs an Id and a PayTo.")
             .Validate(o => o.PayAiKeyId is null == o.PayAiKeySecret is null, "Set both X402:PayAiKeyId and X402:PayAiKeySecret, or neither.")
             .Validate(o => o.PayAiKeySecret is null || PayAiJwt.IsValidSecret(o.PayAiKeySecret), "X402:PayAiKeySecret is not a payai_sk_ base64 PKCS#8 Ed25519 key.")
             .ValidateOnStart();
@@ -33,7 +32,6 @@ public static class X402ServiceCollectionExtensions
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<FacilitatorClient>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(FacilitatorClient))));
         services.TryAddSingleton<FeePayerCache>();
-        services.TryAddSingleton<PayToResolver>();
         services.TryAddSingleton<RequirementBuilder>();
         services.TryAddSingleton<PaymentVerifier>();
         services.TryAddSingleton<PaymentLedger>();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Azure.Data.Tables;
+using Bourse.Listings;
 using Bourse.Payments.X402;
 using Bourse.Settlement;
 using Bourse.Solana;
@@ -169,7 +170,7 @@ public sealed class CreatorFeeSweepTests
             $"evt-{Guid.NewGuid():N}", x402IntoVault ? UsageEvent.X402Rail : UsageEvent.CreditsRail, _model, "provider/model",
             random.Next(1, 5_000), random.Next(1, 5_000), false, amount, "req", TimeProvider.System.GetUtcNow(),
             AccountId: x402IntoVault ? null : "acct", AmountPaidMicroUsdc: x402IntoVault ? amount : null);
-        return SettlementPosting.For(usage, creatorFeeBps: 500, protocolFeeBps: 100, paidIntoVault: x402IntoVault);
+        return SettlementPosting.For(usage with { Terms = new ChargeTerms(500, "mint", _vaultOwner.ToString(), VaultAccount.ToString(), x402IntoVault ? _vaultOwner.ToString() : null) }, protocolFeeBps: 100);
     }
 
     private async Task<(CreatorFeeSweeper Sweeper, PublicKey TreasuryAccount)> SweeperWithFundedTreasuryAsync()
@@ -184,10 +185,15 @@ public sealed class CreatorFeeSweepTests
             TokenProgram.MintTo(Usdc, account, mintAuthority.PublicKey, TreasuryFunds));
 
         var secret = "[" + string.Join(',', seed.Concat(treasury.PublicKey.Bytes.ToArray())) + "]";
+        // A registry of this test's listing alone, so the sweeper touches no other model's payable.
+        var store = new ListingStore(new TableServiceClient(LocalStack.Instance.Storage), tablePrefix: "t" + Guid.NewGuid().ToString("N")[..12]);
+        await store.UpsertAsync([new Listing(_model, "mint", ProgramIds.Token.ToString(), ListingTrack.B, 500, _vaultOwner.ToString(), VaultAccount.ToString(), ListingStatus.Approved, 1, ListingSource.Chain)], CancellationToken.None);
+        var registry = new ListingRegistry(store, TimeProvider.System, Options.Create(new ListingsOptions()), NullLogger<ListingRegistry>.Instance);
         var sweeper = new CreatorFeeSweeper(
             _payables, _chain.Rpc, _chain.Sender,
             Options.Create(new TreasuryOptions { Keypair = secret, SweepThreshold = Threshold }),
-            Options.Create(new X402Options { UsdcMint = Usdc.ToString(), TreasuryAddress = treasury.PublicKey.ToString(), Models = [new X402ModelPayTo { Id = _model, PayTo = _vaultOwner.ToString() }] }),
+            Options.Create(new X402Options { UsdcMint = Usdc.ToString(), TreasuryAddress = treasury.PublicKey.ToString() }),
+            registry,
             TimeProvider.System,
             NullLogger<CreatorFeeSweeper>.Instance);
         return (sweeper, account);

@@ -81,7 +81,7 @@ public sealed class SettlementLedgerTests
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{LocalStack.Instance.Api}/v1/chat/completions")
         {
-            Content = new StringContent($$"""{"model":"deepseek-chat","messages":[{"role":"user","content":"settle me {{string.Join(' ', Enumerable.Repeat("word", 400))}}"}]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"model":"google/gemma-3-27b-it","messages":[{"role":"user","content":"settle me {{string.Join(' ', Enumerable.Repeat("word", 400))}}"}]}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
         using var response = await http.SendAsync(request);
@@ -101,7 +101,9 @@ public sealed class SettlementLedgerTests
 
         Assert.NotNull(row);
         Assert.Equal(account.AccountId, row.GetString("AccountId"));
-        Assert.Equal(250, row.GetInt32("CreatorFeeBps")); // deepseek-chat's listing
+        var listing = await new Bourse.Listings.ListingStore(new TableServiceClient(LocalStack.Instance.Storage)).FindAsync("google/gemma-3-27b-it", CancellationToken.None);
+        Assert.Equal(listing!.ModelFeeBps, row.GetInt32("CreatorFeeBps")); // the model's listing, seeded from the local chain
+        Assert.Equal(listing.VaultUsdcAccount, row.GetString("Vault"));
         Assert.Equal(100, row.GetInt32("ProtocolFeeBps"));
         Assert.Equal(row.GetInt64("Gross"), row.GetInt64("ProviderPayout") + row.GetInt64("CreatorFee") + row.GetInt64("ProtocolFee"));
         Assert.Equal((await account.CreditsAsync()).GetProperty("posted").GetInt64(), row.GetInt64("Gross"));
@@ -111,7 +113,7 @@ public sealed class SettlementLedgerTests
         for (var i = 0; i < 50 && payable?.HasValue != true; i++) // the consumer accrues just after it posts
         {
             await payables.CreateIfNotExistsAsync();
-            payable = await payables.GetEntityIfExistsAsync<TableEntity>("deepseek-chat", "event|" + row.RowKey);
+            payable = await payables.GetEntityIfExistsAsync<TableEntity>("google~gemma-3-27b-it", "event|" + row.RowKey);
             await Task.Delay(payable.HasValue ? 0 : 100);
         }
 
@@ -168,6 +170,10 @@ public sealed class SettlementLedgerTests
             Day.AddSeconds(random.Next(0, 86_399)),
             AccountId: x402 ? null : $"acct-{random.Next(20)}",
             AmountPaidMicroUsdc: x402 ? gross : null);
-        return SettlementPosting.For(usage, random.Next(0, 1_000), random.Next(0, 300), paidIntoVault: random.Next(2) == 0);
+        // Two in three calls are to a listed model (a vault, a fee); an x402 one paid its vault or the treasury.
+        var terms = random.Next(3) == 0
+            ? ChargeTerms.Unlisted
+            : new ChargeTerms(random.Next(0, 1_000), "mint", "vault-owner", "vault", PayTo: x402 ? (random.Next(2) == 0 ? "vault-owner" : "treasury") : null);
+        return SettlementPosting.For(usage with { Terms = terms }, random.Next(0, 300));
     }
 }

@@ -148,7 +148,6 @@ public sealed class X402RailSettlementTests
             Network = options.Network,
             UsdcMint = options.UsdcMint,
             TreasuryAddress = options.TreasuryAddress,
-            Models = options.Models,
             FacilitatorUrl = new Uri("http://facilitator.test"),
             MaxRetries = 1,
             RetryBaseDelay = TimeSpan.FromMilliseconds(10),

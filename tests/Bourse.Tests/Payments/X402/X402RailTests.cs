@@ -198,7 +198,8 @@ public sealed class X402RailTests(LocalFacilitatorFixture local) : IClassFixture
         return (await ledger.TransitionAsync(settling!, PaymentState.SettlementPending, signature, expiresAtBlockHeight: expiresAt))!;
     }
 
-    private static X402Quote Quote(long amount) => new(X402TestData.Resource, X402TestData.Gemma, amount);
+    /// <summary>Gemma's quote as the chat rail makes it from Gemma's listing: paid into its vault.</summary>
+    private X402Quote Quote(long amount) => new(X402TestData.Resource, X402TestData.Gemma, amount, local.GemmaPayTo);
 
     private async Task<string> ChallengeHeaderAsync(X402Quote quote) => HeaderCodec.EncodePaymentRequired((await Rail.ChallengeAsync(quote))!.V2);
 
@@ -216,8 +217,6 @@ public sealed class X402RailTests(LocalFacilitatorFixture local) : IClassFixture
             ["X402:FacilitatorUrl"] = local.FacilitatorUrl,
             ["X402:TreasuryAddress"] = local.Treasury,
             ["X402:UsdcMint"] = local.UsdcMint,
-            ["X402:Models:0:Id"] = X402TestData.Gemma,
-            ["X402:Models:0:PayTo"] = local.GemmaPayTo,
             ["Solana:RpcUrls:0"] = local.Rpc,
         }).Build();
         var services = new ServiceCollection();

@@ -24,17 +24,16 @@ internal static class X402TestData
         MinimumPrice = 1_000,
         DefaultPrice = 10_000,
         MaxTimeoutSeconds = 300,
-        Models = [new X402ModelPayTo { Id = Gemma, PayTo = GemmaPayTo }],
     };
 
     public static RequirementBuilder Builder(X402Options? options = null)
     {
-        var o = Microsoft.Extensions.Options.Options.Create(options ?? Options());
-        return new RequirementBuilder(o, new PayToResolver(o));
+        return new RequirementBuilder(Microsoft.Extensions.Options.Options.Create(options ?? Options()));
     }
 
+    /// <summary>A challenge as the rail makes it: Gemma (a listed model) is paid into its vault, anything else to the treasury.</summary>
     public static PaymentChallenge Challenge(long? amount = 2_500, string? model = Gemma, string feePayer = FeePayer) =>
-        Builder().Build(new X402Quote(Resource, model, amount), feePayer);
+        Builder().Build(new X402Quote(Resource, model, amount, model == Gemma ? GemmaPayTo : null), feePayer);
 
     /// <summary>
     /// A v0 transaction shaped like the x402 client's: 2 signatures (fee payer slot empty, payer signed),

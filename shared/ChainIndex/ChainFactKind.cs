@@ -1,0 +1,20 @@
+namespace Bourse.ChainIndex;
+
+/// <summary>What a <see cref="ChainFact"/> records.</summary>
+public enum ChainFactKind
+{
+    /// <summary>USDC into the model's vault (a Token transfer whose destination is the vault). Amount: micro-USDC.</summary>
+    Revenue,
+
+    /// <summary>USDC out of the model's vault: what a buyback spent. Amount: micro-USDC.</summary>
+    Buyback,
+
+    /// <summary>Model tokens burned (Burn / BurnChecked on the model's mint). Amount: token units.</summary>
+    Burn,
+
+    /// <summary>Model tokens minted (MintTo / MintToChecked). Amount: token units.</summary>
+    Mint,
+
+    /// <summary>An event the program emitted (log "Program data:" or emit_cpi); <see cref="ChainFact.EventName"/> and <see cref="ChainFact.EventJson"/> say which and what.</summary>
+    Event,
+}

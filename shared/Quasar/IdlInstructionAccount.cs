@@ -1,0 +1,3 @@
+namespace Bourse.Quasar;
+
+public sealed record IdlInstructionAccount(string Name, bool Writable, bool Signer, IdlAccountResolver Resolver);
