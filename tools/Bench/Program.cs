@@ -39,9 +39,26 @@ if (history > 0)
 
 async Task MeasureAsync(string name, int count)
 {
+    var (host0, azurite0) = (CpuMs("localhost"), CpuMs("azurite"));
     var elapsed = await DrainAsync(count);
+    var (host1, azurite1) = (CpuMs("localhost"), CpuMs("azurite"));
     Console.WriteLine($"  {name}: {count} events enqueued and settled in {elapsed.TotalSeconds:0.00} s = {count / elapsed.TotalSeconds:0} events/s end to end " +
-        "(ledger row, day aggregate and vault payable per event, through the queue and the host's SettleUsage function)");
+        "(ledger row, day aggregate and vault payable per event, through the queue and the host's SettleUsage function); " +
+        $"CPU per event: host {(host1 - host0) / count:0.000} ms, Azurite {(azurite1 - azurite0) / count:0.000} ms");
+}
+
+// User + system CPU of one of the stack's processes (its pid file beside local.json), in ms.
+double CpuMs(string name)
+{
+    var pidFile = Path.Combine(Path.GetDirectoryName(localJson)!, name + ".pid");
+    if (!File.Exists(pidFile))
+    {
+        return 0;
+    }
+
+    var stat = File.ReadAllText($"/proc/{File.ReadAllText(pidFile).Trim()}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
 }
 
 async Task<TimeSpan> DrainAsync(int count)
