@@ -10,22 +10,25 @@ using Microsoft.Extensions.Options;
 namespace Bourse.Settlement;
 
 /// <summary>
-/// Settles usage events from the <c>settlement</c> queue (one event per message, or an array of them):
+/// Posts usage events from the <c>settlement</c> queue to the settlement ledger (one event per message,
+/// or an array of them). Naming: in the code, to "settle" is x402's on-chain settlement of a payment
+/// (the facilitator's <c>/settle</c>); usage is "posted" to the ledger (the queue, table and function
+/// keep their deployed names). Per event:
 /// the creator fee and vault each event was charged under, the protocol fee in force when the call
 /// happened, posted once by event id. An entry that is not a usage event goes to <c>settlement-poison</c>
-/// with its reason logged, untried again; the rest of its message is settled.
+/// with its reason logged, untried again; the rest of its message is posted.
 /// </summary>
-public sealed partial class UsageSettlement(
+public sealed partial class UsagePosting(
     SettlementLedger ledger,
     VaultPayables payables,
     IOptions<SettlementOptions> options,
     QueueServiceClient queues,
     TimeProvider time,
-    ILogger<UsageSettlement> logger)
+    ILogger<UsagePosting> logger)
 {
     private readonly ProtocolFeeSchedule _schedule = options.Value.Schedule();
 
-    public async Task SettleAsync(string message, CancellationToken cancellationToken)
+    public async Task PostAsync(string message, CancellationToken cancellationToken)
     {
         using var activity = BourseTelemetry.Source.StartActivity("bourse.settlement.message");
         var (events, malformed) = Parse(message);
