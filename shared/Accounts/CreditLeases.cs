@@ -142,7 +142,7 @@ public sealed partial class CreditLeases(
             return;
         }
 
-        while (true)
+        for (var round = 0; round < 3; round++) // a failing store leaves them buffered: the keeper retries
         {
             Task sync;
             lock (account.Gate)
