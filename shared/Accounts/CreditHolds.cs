@@ -35,6 +35,17 @@ public sealed class CreditHolds(CreditAccountTable credits, DueIndex due, IOptio
         string accountId, string keyId, string holdId, string requestHash, long amountMicroUsdc, CancellationToken cancellationToken, long? keySpendCap = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amountMicroUsdc);
+        if (!holdId.StartsWith(IdempotentHoldPrefix, StringComparison.Ordinal))
+        {
+            // A refusal writes nothing, so it needs neither the account's lock nor a transaction: a burst of calls
+            // on an exhausted account is refused in parallel instead of queueing behind each other.
+            var (early, _) = await credits.ReadBalanceAsync(accountId, cancellationToken);
+            if (early.Available < amountMicroUsdc)
+            {
+                return new HoldResult(HoldOutcome.InsufficientCredits, early.Available);
+            }
+        }
+
         using var serial = await CreditAccountTable.SerialAsync(accountId, cancellationToken);
         var expiresAt = time.GetUtcNow() + options.Value.HoldLifetime;
         // Indexed before it exists (a hint the janitor checks), so a crash right after placing cannot orphan it.
