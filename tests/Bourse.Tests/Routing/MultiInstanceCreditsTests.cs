@@ -18,6 +18,12 @@ namespace Bourse.Tests.Routing;
 /// </summary>
 public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInstanceCreditsTests.SecondInstance>
 {
+    /// <summary>
+    /// A model no other test injects failures into: a test that makes deepseek-chat fail opens its circuit for
+    /// 30 s on the stack's host, and calls running meanwhile would get 503s that have nothing to do with credits.
+    /// </summary>
+    private const string Model = "Qwen/Qwen3-235B-A22B";
+
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(120) };
     private readonly SecondInstance _second;
     private readonly TableClient _credits = new TableServiceClient(LocalStack.Instance.Storage).GetTableClient(TableNames.CreditAccounts);
@@ -29,7 +35,7 @@ public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInsta
     {
         // The provider reports more usage than any hold allows, so each served call costs exactly its worst case:
         // ten calls use up the deposit however the thousand overlap, and an eleventh would be an overspend.
-        var body = Body("deepseek-chat", "[[sim:greedy]] funded for ten", maxTokens: 2_000);
+        var body = Body(Model, "[[sim:greedy]] funded for ten", maxTokens: 2_000);
         var worstCase = await WorstCaseAsync(body);
         var account = await TestAccount.CreateAsync(depositMicroUsdc: 10 * worstCase);
         var apis = new[] { LocalStack.Instance.Api, _second.Host.Api };
@@ -71,7 +77,7 @@ public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInsta
         long expected = 0;
         for (var i = 0; i < 5; i++)
         {
-            using var response = await SendAsync(doomed.Api, account.ApiKey, Body("deepseek-chat", $"billed {i}", maxTokens: 8));
+            using var response = await SendAsync(doomed.Api, account.ApiKey, Body(Model, $"billed {i}", maxTokens: 8));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var usage = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("usage");
             var (input, output) = prices[response.Headers.GetValues("X-Bourse-Model-Id").Single()];
@@ -83,7 +89,7 @@ public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInsta
         // A long stream is in flight when the instance dies: it was reserved from the lease, never charged.
         using (var streaming = new HttpRequestMessage(HttpMethod.Post, $"{doomed.Api}/v1/chat/completions")
         {
-            Content = new StringContent(Body("deepseek-chat", "[[sim:slow]] " + string.Join(' ', Enumerable.Repeat("word", 100)), maxTokens: 100, stream: true), Encoding.UTF8, "application/json"),
+            Content = new StringContent(Body(Model, "[[sim:slow]] " + string.Join(' ', Enumerable.Repeat("word", 100)), maxTokens: 100, stream: true), Encoding.UTF8, "application/json"),
         })
         {
             streaming.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
@@ -109,7 +115,7 @@ public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInsta
     public async Task RevokedKey_RefusedByTheOtherInstanceWithinTheStatedBound()
     {
         var account = await TestAccount.CreateAsync();
-        using (var first = await SendAsync(_second.Host.Api, account.ApiKey, Body("deepseek-chat", "cached")))
+        using (var first = await SendAsync(_second.Host.Api, account.ApiKey, Body(Model, "cached")))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the second instance now has the key in memory
         }
@@ -118,14 +124,14 @@ public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInsta
         revoke.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.ApiKey);
         Assert.Equal(HttpStatusCode.NoContent, (await Http.SendAsync(revoke)).StatusCode);
         var revokedAt = TimeProvider.System.GetTimestamp();
-        using (var here = await SendAsync(LocalStack.Instance.Api, account.ApiKey, Body("deepseek-chat", "revoked here")))
+        using (var here = await SendAsync(LocalStack.Instance.Api, account.ApiKey, Body(Model, "revoked here")))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, here.StatusCode); // the revoking instance: at once
         }
 
         while (true)
         {
-            using var there = await SendAsync(_second.Host.Api, account.ApiKey, Body("deepseek-chat", "revoked there?"));
+            using var there = await SendAsync(_second.Host.Api, account.ApiKey, Body(Model, "revoked there?"));
             var elapsed = TimeProvider.System.GetElapsedTime(revokedAt);
             if (there.StatusCode == HttpStatusCode.Unauthorized)
             {
@@ -143,7 +149,7 @@ public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInsta
     public async Task IdempotencyKey_RetriedOnTheOtherInstance_ChargedOnce()
     {
         var account = await TestAccount.CreateAsync();
-        var body = Body("deepseek-chat", "once across instances");
+        var body = Body(Model, "once across instances");
 
         using var first = await SendAsync(LocalStack.Instance.Api, account.ApiKey, body, "cross-1");
         var answer = await first.Content.ReadAsStringAsync();
@@ -152,8 +158,8 @@ public sealed partial class MultiInstanceCreditsTests : IClassFixture<MultiInsta
 
         // Both at once, one on each instance: one runs, the other is told it is running or gets its answer.
         var concurrent = await Task.WhenAll(
-            SendAsync(LocalStack.Instance.Api, account.ApiKey, Body("deepseek-chat", "racing"), "cross-2"),
-            SendAsync(_second.Host.Api, account.ApiKey, Body("deepseek-chat", "racing"), "cross-2"));
+            SendAsync(LocalStack.Instance.Api, account.ApiKey, Body(Model, "racing"), "cross-2"),
+            SendAsync(_second.Host.Api, account.ApiKey, Body(Model, "racing"), "cross-2"));
         await account.CreditsAsync(); // exact holds are billed just after their last byte: wait until none is pending
         var charges = await ChargesAsync(account.AccountId);
 
