@@ -24,6 +24,7 @@ public static class FunctionsApp
         services.AddBourseCreators();
         services.AddX402Demo();
         services.AddSingleton<Bourse.Functions.Pages.SitePages>();
+        services.AddBourseTelemetry(configuration, Name);
         return services;
     }
 }

@@ -104,6 +104,7 @@ var tableNames = [
   'CreditAccounts'
   'Settlements'
   'VaultPayables'
+  'DueIndex'
   'Listings'
   'ProgramAccounts'
   'ModelMints'

@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bourse.Functions.Accounts;
 
 /// <summary>The operator's account routes: deposits and new keys. Bearer <c>Admin:Token</c> or an admin wallet's session; errors as problem details.</summary>
-public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, CreditHolds credits)
+public sealed class AdminAccountsFunctions(AdminAuthorizer admin, ApiKeys keys, CreditAccounts credits)
 {
     private const int MaxBodyBytes = 256 * 1024;
     private const int MaxKeyNameLength = 256;

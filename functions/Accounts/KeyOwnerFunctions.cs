@@ -13,7 +13,7 @@ namespace Bourse.Functions.Accounts;
 /// usage. The bearer is a wallet session or one of the account's API keys. OpenAI error envelope, except
 /// key creation (problem details).
 /// </summary>
-public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAuthenticator owners, TimeProvider time)
+public sealed class KeyOwnerFunctions(ApiKeys keys, CreditAccounts credits, CreditLeases leases, OwnerAuthenticator owners, TimeProvider time)
 {
     private const int MaxKeysPerAccount = 100;
     private static readonly IResult Unauthorized = ChatErrorResult.For(ChatError.Unauthorized("A valid API key or wallet session is required."), string.Empty);
@@ -98,6 +98,11 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAu
             : ChatErrorResult.For(new ChatError(404, "not_found_error", "key_not_found", "This account has no such key.", "keyId"), string.Empty);
     }
 
+    /// <summary>
+    /// <c>GET /api/v1/credits</c>: the balance; <c>pending</c> and <c>open_holds</c> are the calls in
+    /// flight (exact holds, and the calls this instance admitted against its lease), <c>leased</c> what
+    /// router instances hold beyond that for calls to come.
+    /// </summary>
     [Function("Credits")]
     public async Task<IResult> Credits(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/credits")] HttpRequest request, CancellationToken cancellationToken)
@@ -108,9 +113,12 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditHolds credits, OwnerAu
             return refused!;
         }
 
+        // This instance's buffered charges first, so a caller sees every call it finished here.
+        await leases.FlushAsync(owner.AccountId, cancellationToken);
         var balance = credits.GetBalanceAsync(owner.AccountId, cancellationToken);
         var holds = credits.OpenHoldsAsync(owner.AccountId, cancellationToken);
-        return Results.Content(CreditsJson.Balance(await balance, await holds).ToJsonString(), "application/json");
+        var inFlight = leases.InFlight(owner.AccountId);
+        return Results.Content(CreditsJson.Balance(await balance, await holds, inFlight).ToJsonString(), "application/json");
     }
 
     /// <summary><c>GET /api/v1/usage?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: charged usage by key, model and UTC day (the last 30 days by default).</summary>

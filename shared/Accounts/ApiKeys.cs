@@ -9,18 +9,26 @@ namespace Bourse.Accounts;
 
 /// <summary>
 /// API keys (<c>bs_live_</c> + 32 base62 characters). Stored as HMAC-SHA256 with a pepper, found by
-/// that hash in one point read; a revoked key is refused from the next request on (no cache).
+/// that hash in one point read, then kept in memory: an entry is re-read in the background once it is
+/// half of <see cref="RevocationBound"/> old and never used once it is older, so a key revoked on one
+/// instance is refused on every instance within <see cref="RevocationBound"/> (on the revoking
+/// instance at once). <c>LastUsed</c> is written in the background, at most once a minute per key.
 /// Table <see cref="TableNames.ApiKeys"/>: partition <c>hash</c> (row = key hash → account, key id)
 /// and one partition per account (row = key id → what the owner may see).
 /// </summary>
 public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions> options, KeyRateLimiter rateLimiter, TimeProvider time)
 {
+    /// <summary>The longest a revoked key is still accepted by an instance that did not revoke it.</summary>
+    public static readonly TimeSpan RevocationBound = TimeSpan.FromSeconds(5);
+
     public const string Prefix = "bs_live_";
     private const string HashPartition = "hash";
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     private readonly TableClient _table = tables.GetTableClient(TableNames.ApiKeys);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
+    private byte[]? _pepper;
 
     public async Task<CreatedApiKey> CreateAsync(string accountId, string? name, int? requestsPerMinute, long? spendCapMicroUsdc, CancellationToken cancellationToken)
     {
@@ -51,15 +59,23 @@ public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions>
             return new KeyAuthentication(KeyAuthenticationOutcome.Invalid);
         }
 
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(HashPartition, Hash(key), cancellationToken: cancellationToken);
-        if (!found.HasValue)
+        var hash = Hash(key);
+        var now = time.GetTimestamp();
+        if (!_cache.TryGetValue(hash, out var cached) || time.GetElapsedTime(cached.ReadAt, now) >= RevocationBound)
+        {
+            cached = await ReadAsync(hash, cancellationToken);
+        }
+        else if (time.GetElapsedTime(cached.ReadAt, now) >= RevocationBound / 2 && cached.TryStartRefresh())
+        {
+            _ = RefreshAsync(hash); // still fresh enough to use; re-read before it is not
+        }
+
+        if (cached.Principal is not { } principal)
         {
             return new KeyAuthentication(KeyAuthenticationOutcome.Invalid);
         }
 
-        var row = found.Value!;
-        var principal = new ApiKeyPrincipal(row.GetString("AccountId"), row.GetString("KeyId"), row.GetInt32("RequestsPerMinute"), row.GetInt64("SpendCap"));
-        if (row.GetBoolean("Revoked") == true)
+        if (cached.Revoked)
         {
             return new KeyAuthentication(KeyAuthenticationOutcome.Revoked, principal);
         }
@@ -69,7 +85,7 @@ public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions>
             return new KeyAuthentication(KeyAuthenticationOutcome.RateLimited, principal, retryAfter);
         }
 
-        await TouchAsync(row, principal, cancellationToken);
+        Touch(hash, cached, principal);
         return new KeyAuthentication(KeyAuthenticationOutcome.Authenticated, principal);
     }
 
@@ -95,23 +111,105 @@ public sealed class ApiKeys(TableServiceClient tables, IOptions<AccountsOptions>
         }
 
         // The hash row is what authentication reads: revoke it first.
-        await _table.UpdateEntityAsync(new TableEntity(HashPartition, found.Value!.GetString("Hash")) { ["Revoked"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        var hash = found.Value!.GetString("Hash");
+        await _table.UpdateEntityAsync(new TableEntity(HashPartition, hash) { ["Revoked"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        _cache.TryRemove(hash, out _); // this instance refuses it at once; others within RevocationBound
         await _table.UpdateEntityAsync(new TableEntity(accountId, keyId) { ["Revoked"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         return true;
     }
 
-    private async Task TouchAsync(TableEntity hashRow, ApiKeyPrincipal principal, CancellationToken cancellationToken)
+    private async Task<CachedKey> ReadAsync(string hash, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(HashPartition, hash, cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            _cache.TryRemove(hash, out _); // unknown keys are not kept: a key created a moment later works at once
+            return new CachedKey(null, false, null, time.GetTimestamp());
+        }
+
+        var row = found.Value!;
+        var principal = new ApiKeyPrincipal(row.GetString("AccountId"), row.GetString("KeyId"), row.GetInt32("RequestsPerMinute"), row.GetInt64("SpendCap"));
+        var lastUsed = _cache.TryGetValue(hash, out var previous) && previous.LastUsed > row.GetDateTimeOffset("LastUsed") ? previous.LastUsed : row.GetDateTimeOffset("LastUsed");
+        var entry = new CachedKey(principal, row.GetBoolean("Revoked") == true, lastUsed, time.GetTimestamp());
+        _cache[hash] = entry;
+        return entry;
+    }
+
+    private async Task RefreshAsync(string hash)
+    {
+        try
+        {
+            await ReadAsync(hash, CancellationToken.None);
+        }
+        catch (RequestFailedException)
+        {
+            // The entry ages out at RevocationBound and the next request reads it itself.
+        }
+    }
+
+    /// <summary>Records the key's last use (to the minute) off the request path.</summary>
+    private void Touch(string hash, CachedKey cached, ApiKeyPrincipal principal)
     {
         var now = time.GetUtcNow();
-        if (hashRow.GetDateTimeOffset("LastUsed") is { } last && now - last < LastUsedResolution)
+        if (cached.LastUsed is { } last && now - last < LastUsedResolution || !cached.TryStartTouch(now))
         {
             return;
         }
 
-        await _table.UpdateEntityAsync(new TableEntity(HashPartition, hashRow.RowKey) { ["LastUsed"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        await _table.UpdateEntityAsync(new TableEntity(principal.AccountId, principal.KeyId) { ["LastUsed"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _table.UpdateEntityAsync(new TableEntity(HashPartition, hash) { ["LastUsed"] = now }, ETag.All, TableUpdateMode.Merge);
+                await _table.UpdateEntityAsync(new TableEntity(principal.AccountId, principal.KeyId) { ["LastUsed"] = now }, ETag.All, TableUpdateMode.Merge);
+            }
+            catch (RequestFailedException)
+            {
+                // Informational only; the next minute's use writes it again.
+            }
+        });
+    }
+
+    private sealed class CachedKey(ApiKeyPrincipal? principal, bool revoked, DateTimeOffset? lastUsed, long readAt)
+    {
+        private readonly Lock _gate = new();
+        private int _refreshing;
+        private DateTimeOffset? _lastUsed = lastUsed;
+
+        public ApiKeyPrincipal? Principal { get; } = principal;
+
+        public bool Revoked { get; } = revoked;
+
+        public long ReadAt { get; } = readAt;
+
+        public DateTimeOffset? LastUsed
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _lastUsed;
+                }
+            }
+        }
+
+        public bool TryStartRefresh() => Interlocked.Exchange(ref _refreshing, 1) == 0;
+
+        public bool TryStartTouch(DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                if (_lastUsed is { } last && now - last < LastUsedResolution)
+                {
+                    return false;
+                }
+
+                _lastUsed = now;
+                return true;
+            }
+        }
     }
 
     private string Hash(string key) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.KeyPepper), Encoding.UTF8.GetBytes(key)));
+        Convert.ToHexStringLower(HMACSHA256.HashData(_pepper ??= Encoding.UTF8.GetBytes(options.Value.KeyPepper), Encoding.UTF8.GetBytes(key)));
 }

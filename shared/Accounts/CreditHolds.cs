@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using Azure;
 using Azure.Data.Tables;
 using Bourse.Storage;
@@ -9,14 +7,15 @@ using Microsoft.Extensions.Options;
 namespace Bourse.Accounts;
 
 /// <summary>
-/// Prepaid credits with two-phase holds, in table <see cref="TableNames.CreditAccounts"/>, one
-/// partition per account: the balance row, deposit rows, hold rows (and an <c>open|</c> row per pending
-/// hold), the keys' spend, usage totals by day and key, and the usage outbox. Every change to a hold or a
-/// deposit commits in ONE entity-group transaction with the balance row under its ETag, so parallel
-/// requests can never reserve or charge more than was deposited: a concurrent change makes the
-/// transaction fail (412) and it is retried on fresh numbers. Ids are the caller's, so retries are safe.
+/// Exact per-call holds, two-phase (pending → posted or voided): the path for calls that cannot be
+/// admitted against a lease (a balance too small to lease, a key with a spend cap, an Idempotency-Key).
+/// A hold is rows <c>hold|id</c> and <c>open|id</c> (so open holds are listed without reading the
+/// history) in the account's partition, placed and finished in ONE transaction with the balance row
+/// under its ETag, so parallel requests can never reserve or charge more than was deposited. Each hold
+/// is also indexed by its expiry (<see cref="DueIndex"/>), where the janitor finds it if a crash
+/// orphans it. Ids are the caller's, so retries are safe.
 /// </summary>
-public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOptions> options, TimeProvider time)
+public sealed class CreditHolds(CreditAccountTable credits, DueIndex due, IOptions<AccountsOptions> options, TimeProvider time)
 {
     /// <summary>Hold ids the caller derives from an Idempotency-Key: only their answers are kept.</summary>
     public const string IdempotentHoldPrefix = "idem_";
@@ -24,101 +23,40 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     /// <summary>A table property holds at most 64 KiB; a larger answer is not kept (its retry gets a 409).</summary>
     public const int MaxKeptAnswer = 60_000;
 
-    private const string BalanceRow = "balance";
+    /// <summary>The <see cref="DueIndex"/> kind of hold expiries; ids are <c>account|hold</c>.</summary>
+    public const string DueKind = "hold";
 
-    /// <summary>A pending hold's second row, written and deleted with it, so open holds are listed without reading the history.</summary>
-    private const string OpenPrefix = "open|";
-    private const string UsageRowPrefix = "usage|";
-    private const int MaxAttempts = 50;
+    /// <summary>A pending hold's second row, written and deleted with it.</summary>
+    public const string OpenPrefix = "open|";
 
-    /// <summary>
-    /// Changes to one account are serialised within this instance (striped locks), so the ETag retries
-    /// only arbitrate between instances; without this, a burst of parallel calls on one account
-    /// would mostly be retrying each other.
-    /// </summary>
-    private static readonly SemaphoreSlim[] Stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
-
-    private readonly TableClient _table = tables.GetTableClient(TableNames.CreditAccounts);
-
-    /// <summary>
-    /// Adds a deposit once per <paramref name="depositId"/>: a repeat with the same amount changes nothing
-    /// (<see cref="DepositOutcome.Repeated"/>); with another amount it is a <see cref="DepositOutcome.Conflict"/>.
-    /// </summary>
-    public async Task<DepositResult> DepositAsync(string accountId, string depositId, long amountMicroUsdc, CancellationToken cancellationToken)
-    {
-        using var serial = await SerialAsync(accountId, cancellationToken);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMicroUsdc);
-        await _table.CreateIfNotExistsAsync(cancellationToken);
-        for (var attempt = 0; ; attempt++)
-        {
-            var (balance, etag) = await ReadBalanceAsync(accountId, cancellationToken);
-            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, "deposit|" + depositId, cancellationToken: cancellationToken);
-            if (existing.HasValue)
-            {
-                return new DepositResult(existing.Value!.GetInt64("Amount") == amountMicroUsdc ? DepositOutcome.Repeated : DepositOutcome.Conflict, balance);
-            }
-
-            if (balance.Deposited > long.MaxValue - amountMicroUsdc)
-            {
-                return new DepositResult(DepositOutcome.Overflow, balance);
-            }
-
-            var next = balance with { Deposited = balance.Deposited + amountMicroUsdc };
-            var deposit = new TableEntity(accountId, "deposit|" + depositId) { ["Amount"] = amountMicroUsdc, ["At"] = time.GetUtcNow() };
-            var outcome = await CommitAsync(accountId, [new TableTransactionAction(TableTransactionActionType.Add, deposit), BalanceAction(accountId, next, etag)], cancellationToken);
-            if (outcome == Commit.Done)
-            {
-                return new DepositResult(DepositOutcome.Applied, next);
-            }
-
-            if (outcome != Commit.Exists)
-            {
-                await BackoffAsync(attempt, cancellationToken);
-            }
-        }
-    }
-
-    public async Task<CreditBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
-        (await ReadBalanceAsync(accountId, cancellationToken)).Balance;
-
-    /// <summary>What the account was charged for, by UTC day and key, for days in [<paramref name="from"/>, <paramref name="to"/>]: one range read.</summary>
-    public async Task<IReadOnlyList<UsageSummary>> UsageAsync(string accountId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        var usage = new List<UsageSummary>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {UsagePrefix(from)} and RowKey lt {UsagePrefix(to.AddDays(1))}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            usage.Add(ToUsage(row));
-        }
-
-        return usage;
-    }
-
-    /// <summary>The account's pending holds (calls in flight), oldest expiry first: a range read of their <c>open|</c> rows, however long the history.</summary>
-    public async Task<IReadOnlyList<OpenHold>> OpenHoldsAsync(string accountId, CancellationToken cancellationToken)
-    {
-        var holds = new List<OpenHold>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {OpenPrefix} and RowKey lt {"open}"}");
-        await foreach (var open in _table.QueryAsync<TableEntity>(filter, select: ["RowKey", "KeyId", "Amount", "ExpiresAt"], cancellationToken: cancellationToken))
-        {
-            holds.Add(new OpenHold(open.RowKey[OpenPrefix.Length..], open.GetString("KeyId"), open.GetInt64("Amount") ?? 0, open.GetDateTimeOffset("ExpiresAt")));
-        }
-
-        return [.. holds.OrderBy(h => h.ExpiresAt)];
-    }
+    private readonly TableClient _table = credits.Table;
 
     public async Task<HoldResult> PlaceAsync(
         string accountId, string keyId, string holdId, string requestHash, long amountMicroUsdc, CancellationToken cancellationToken, long? keySpendCap = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amountMicroUsdc);
-        using var serial = await SerialAsync(accountId, cancellationToken);
+        if (!holdId.StartsWith(IdempotentHoldPrefix, StringComparison.Ordinal))
+        {
+            // A refusal writes nothing, so it needs neither the account's lock nor a transaction: a burst of calls
+            // on an exhausted account is refused in parallel instead of queueing behind each other.
+            var (early, _) = await credits.ReadBalanceAsync(accountId, cancellationToken);
+            if (early.Available < amountMicroUsdc)
+            {
+                return new HoldResult(HoldOutcome.InsufficientCredits, early.Available);
+            }
+        }
+
+        using var serial = await CreditAccountTable.SerialAsync(accountId, cancellationToken);
+        var expiresAt = time.GetUtcNow() + options.Value.HoldLifetime;
+        // Indexed before it exists (a hint the janitor checks), so a crash right after placing cannot orphan it.
+        var indexed = due.AddAsync(DueKind, expiresAt, accountId + "|" + holdId, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             // Three point reads of one partition, in parallel: the hold (a retry?), the balance, the key's spend.
             var holdRead = ReadHoldAsync(accountId, holdId, cancellationToken);
-            var balanceRead = ReadBalanceAsync(accountId, cancellationToken);
+            var balanceRead = credits.ReadBalanceAsync(accountId, cancellationToken);
             var spendRead = ReadKeySpendAsync(accountId, keyId, cancellationToken);
-            await Task.WhenAll(holdRead, balanceRead, spendRead);
+            await Task.WhenAll(holdRead, balanceRead, spendRead, indexed);
             var (balance, etag) = balanceRead.Result;
             var retried = holdRead.Result;
             if (retried is not null && (retried.GetString("State") != "voided" || retried.GetString("RequestHash") != requestHash))
@@ -139,7 +77,6 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
                 return new HoldResult(HoldOutcome.SpendCapReached, balance.Available);
             }
 
-            var expiresAt = time.GetUtcNow() + options.Value.HoldLifetime;
             var hold = new TableEntity(accountId, HoldRow(holdId))
             {
                 ["Amount"] = amountMicroUsdc, ["State"] = "pending", ["RequestHash"] = requestHash, ["KeyId"] = keyId, ["ExpiresAt"] = expiresAt,
@@ -150,14 +87,14 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             TableTransactionAction[] actions =
             [
                 retried is null ? new(TableTransactionActionType.Add, hold) : new(TableTransactionActionType.UpdateReplace, hold, retried.ETag),
-                BalanceAction(accountId, next, etag), keySpend, new(TableTransactionActionType.Add, open),
+                CreditAccountTable.BalanceAction(accountId, next, etag), keySpend, new(TableTransactionActionType.Add, open),
             ];
-            if (await CommitAsync(accountId, actions, cancellationToken) == Commit.Done)
+            if ((await credits.CommitAsync(actions, cancellationToken)).Outcome == CreditAccountTable.Commit.Done)
             {
                 return new HoldResult(HoldOutcome.Placed, next.Available);
             }
 
-            await BackoffAsync(attempt, cancellationToken);
+            await CreditAccountTable.BackoffAsync(attempt, cancellationToken);
         }
     }
 
@@ -179,36 +116,26 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
     public async Task VoidAsync(string accountId, string holdId, CancellationToken cancellationToken, string? keyId = null) =>
         await FinishAsync(accountId, holdId, keyId, null, 0, "voided", null, null, null, cancellationToken);
 
-    /// <summary>Releases pending holds past their expiry (orphaned by a crash); returns how many.</summary>
-    public async Task<int> ExpireAsync(CancellationToken cancellationToken)
-    {
-        await _table.CreateIfNotExistsAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var expired = 0;
-        var filter = TableClient.CreateQueryFilter($"State eq {"pending"} and ExpiresAt lt {now}");
-        await foreach (var hold in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            await VoidAsync(hold.PartitionKey, hold.RowKey["hold|".Length..], cancellationToken, hold.GetString("KeyId"));
-            expired++;
-        }
-
-        return expired;
-    }
+    /// <summary>The hold's state and expiry, or null when there is no such hold.</summary>
+    public async Task<(string State, DateTimeOffset? ExpiresAt, string? KeyId)?> FindAsync(string accountId, string holdId, CancellationToken cancellationToken) =>
+        await ReadHoldAsync(accountId, holdId, cancellationToken) is { } hold
+            ? (hold.GetString("State"), hold.GetDateTimeOffset("ExpiresAt"), hold.GetString("KeyId"))
+            : null;
 
     private async Task<PostResult> FinishAsync(
         string accountId, string holdId, string? knownKeyId, string? knownModel, long actual, string state, Func<long, UsageEvent>? usage, byte[]? answer, string? servedBy,
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(actual);
-        using var serial = await SerialAsync(accountId, cancellationToken);
+        using var serial = await CreditAccountTable.SerialAsync(accountId, cancellationToken);
         var withOpenRow = true;
         for (var attempt = 0; ; attempt++)
         {
             var holdRead = ReadHoldAsync(accountId, holdId, cancellationToken);
-            var balanceRead = ReadBalanceAsync(accountId, cancellationToken);
+            var balanceRead = credits.ReadBalanceAsync(accountId, cancellationToken);
             var spendRead = knownKeyId is null ? null : ReadKeySpendAsync(accountId, knownKeyId, cancellationToken);
             var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-            var totalsRead = usage is null || knownKeyId is null || knownModel is null ? null : ReadUsageTotalsAsync(accountId, day, knownKeyId, knownModel, cancellationToken);
+            var totalsRead = usage is null || knownKeyId is null || knownModel is null ? null : UsageTotals.ReadAsync(_table, accountId, day, knownKeyId, knownModel, cancellationToken);
             await Task.WhenAll(holdRead, balanceRead, spendRead ?? Task.CompletedTask, totalsRead ?? Task.CompletedTask);
             var hold = holdRead.Result ?? throw new InvalidOperationException($"Hold {holdId} does not exist on {accountId}.");
             if (hold.GetString("State") != "pending")
@@ -233,7 +160,7 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
             List<TableTransactionAction> actions =
             [
                 new(TableTransactionActionType.UpdateMerge, finished, hold.ETag),
-                BalanceAction(accountId, next, etag),
+                CreditAccountTable.BalanceAction(accountId, next, etag),
                 KeySpendAction(accountId, keyId, new KeySpend(spent.Pending - amount, spent.Posted + charge), keyEtag),
             ];
             if (withOpenRow)
@@ -248,61 +175,25 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, UsageOutbox.Row(accountId, used, time.GetUtcNow())));
                 var (totals, totalsEtag) = totalsRead is not null && knownKeyId == keyId && knownModel == used.Model
                     ? totalsRead.Result
-                    : await ReadUsageTotalsAsync(accountId, day, keyId, used.Model, cancellationToken);
-                actions.Add(UsageTotalsAction(accountId, day, keyId, used.Model, totals with
-                {
-                    Requests = totals.Requests + 1,
-                    PromptTokens = totals.PromptTokens + used.PromptTokens,
-                    CompletionTokens = totals.CompletionTokens + used.CompletionTokens,
-                    CostMicroUsdc = totals.CostMicroUsdc + charge,
-                }, totalsEtag));
+                    : await UsageTotals.ReadAsync(_table, accountId, day, keyId, used.Model, cancellationToken);
+                actions.Add(UsageTotals.Action(accountId, UsageTotals.Add(totals, 1, used.PromptTokens, used.CompletionTokens, charge), totalsEtag));
             }
 
-            var outcome = await CommitAsync(accountId, actions, cancellationToken);
-            if (outcome == Commit.Done)
+            var (outcome, _, _) = await credits.CommitAsync(actions, cancellationToken);
+            if (outcome == CreditAccountTable.Commit.Done)
             {
                 return new PostResult(charge, AlreadyPosted: false);
             }
 
-            if (outcome == Commit.Missing && withOpenRow)
+            if (outcome == CreditAccountTable.Commit.Missing && withOpenRow)
             {
                 withOpenRow = false; // a hold placed before open rows existed
                 continue;
             }
 
-            await BackoffAsync(attempt, cancellationToken);
+            await CreditAccountTable.BackoffAsync(attempt, cancellationToken);
         }
     }
-
-    private async Task<(UsageSummary Totals, ETag? ETag)> ReadUsageTotalsAsync(string accountId, DateOnly day, string keyId, string model, CancellationToken cancellationToken)
-    {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, UsageRow(day, keyId, model), cancellationToken: cancellationToken);
-        return row.HasValue ? (ToUsage(row.Value!), row.Value!.ETag) : (new UsageSummary(day, keyId, 0, 0, 0, 0, model), null);
-    }
-
-    private static TableTransactionAction UsageTotalsAction(string accountId, DateOnly day, string keyId, string model, UsageSummary totals, ETag? etag)
-    {
-        var row = new TableEntity(accountId, UsageRow(day, keyId, model))
-        {
-            ["KeyId"] = keyId, ["Model"] = model, ["Requests"] = totals.Requests, ["PromptTokens"] = totals.PromptTokens,
-            ["CompletionTokens"] = totals.CompletionTokens, ["Cost"] = totals.CostMicroUsdc,
-        };
-        return etag is { } e
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, e)
-            : new TableTransactionAction(TableTransactionActionType.Add, row);
-    }
-
-    private static UsageSummary ToUsage(TableEntity row) => new(
-        DateOnly.ParseExact(row.RowKey.AsSpan(UsageRowPrefix.Length, 8), "yyyyMMdd", CultureInfo.InvariantCulture), row.GetString("KeyId"),
-        row.GetInt64("Requests") ?? 0, row.GetInt64("PromptTokens") ?? 0, row.GetInt64("CompletionTokens") ?? 0, row.GetInt64("Cost") ?? 0, row.GetString("Model"));
-
-    /// <summary>
-    /// Rows <c>usage|yyyyMMdd|keyId|model</c> (the model's <c>/</c>, not allowed in a row key, as <c>:</c>; the
-    /// <c>Model</c> property keeps it as it is): in key order by day, so a date range is one range read.
-    /// </summary>
-    private static string UsageRow(DateOnly day, string keyId, string model) => UsagePrefix(day) + "|" + keyId + "|" + model.Replace('/', ':').Replace('\\', ':').Replace('#', ':').Replace('?', ':');
-
-    private static string UsagePrefix(DateOnly day) => UsageRowPrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     private static HoldResult Existing(TableEntity hold, string requestHash, long available) =>
         hold.GetString("RequestHash") != requestHash ? new HoldResult(HoldOutcome.KeyReusedWithDifferentRequest, available)
@@ -325,72 +216,11 @@ public sealed class CreditHolds(TableServiceClient tables, IOptions<AccountsOpti
         return row.HasValue ? (new KeySpend(row.Value!.GetInt64("Pending") ?? 0, row.Value.GetInt64("Posted") ?? 0), row.Value.ETag) : (new KeySpend(0, 0), null);
     }
 
-    private sealed record KeySpend(long Pending, long Posted);
-
-    private static TableTransactionAction BalanceAction(string accountId, CreditBalance balance, ETag? etag)
-    {
-        var row = new TableEntity(accountId, BalanceRow) { ["Deposited"] = balance.Deposited, ["Pending"] = balance.Pending, ["Posted"] = balance.Posted };
-        return etag is { } e
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, e)
-            : new TableTransactionAction(TableTransactionActionType.Add, row);
-    }
-
-    private async Task<(CreditBalance Balance, ETag? ETag)> ReadBalanceAsync(string accountId, CancellationToken cancellationToken)
-    {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, BalanceRow, cancellationToken: cancellationToken);
-        return row.HasValue
-            ? (new CreditBalance(row.Value!.GetInt64("Deposited") ?? 0, row.Value.GetInt64("Pending") ?? 0, row.Value.GetInt64("Posted") ?? 0), row.Value.ETag)
-            : (new CreditBalance(0, 0, 0), null);
-    }
-
     private async Task<TableEntity?> ReadHoldAsync(string accountId, string holdId, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, HoldRow(holdId), cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
     }
 
-    private async Task<Commit> CommitAsync(string accountId, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.SubmitTransactionAsync(actions, cancellationToken);
-            return Commit.Done;
-        }
-        catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict && e.FailedTransactionActionIndex == 0)
-        {
-            return Commit.Exists;
-        }
-        catch (TableTransactionFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
-        {
-            return Commit.Raced;
-        }
-        catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
-        {
-            return Commit.Missing;
-        }
-    }
-
-    private static async Task<Releaser> SerialAsync(string accountId, CancellationToken cancellationToken)
-    {
-        var stripe = Stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(accountId) % (uint)Stripes.Length)];
-        await stripe.WaitAsync(cancellationToken);
-        return new Releaser(stripe);
-    }
-
-    private static Task BackoffAsync(int attempt, CancellationToken cancellationToken) => attempt >= MaxAttempts
-        ? throw new InvalidOperationException("The credit account is too contended: gave up after many optimistic retries.")
-        : Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (attempt * 4))), cancellationToken);
-
-    private readonly struct Releaser(SemaphoreSlim stripe) : IDisposable
-    {
-        public void Dispose() => stripe.Release();
-    }
-
-    private enum Commit
-    {
-        Done,
-        Exists,
-        Raced,
-        Missing,
-    }
+    private sealed record KeySpend(long Pending, long Posted);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bourse.Catalog;
@@ -10,7 +11,9 @@ namespace Bourse.Routing;
 /// Writes a started upstream call to the client as it arrives (SSE events one by one, flushed), with
 /// the public model id, <c>X-Bourse-Model-Id</c> and <c>X-Request-Id</c>; strips the usage the client
 /// did not ask for; ends a failed stream with an OpenAI error event; and then reports what was used,
-/// however the call ended, to <paramref name="onCompleted"/> (which bills it).
+/// however the call ended, to <paramref name="onCompleted"/> (which bills it: in memory, or handing
+/// the work off, so the response ends without waiting on storage). Answers and chunks are the
+/// provider's bytes with only the model id (and unwanted usage) spliced, never re-serialised.
 /// </summary>
 public sealed class ChatRelay(
     RoutedCall call,
@@ -21,9 +24,16 @@ public sealed class ChatRelay(
     TimeSpan idleTimeout,
     Func<CompletionUsage, Task> onCompleted) : IResult
 {
-    private readonly StringBuilder _produced = new();
+    private const int MaxKeptChunks = 100_000;
+
     private JsonObject? _usage;
+    private JsonObject? _body;
     private byte[]? _answer;
+
+    /// <summary>A stream's chunks as received, kept only until the provider reports usage (to estimate it if it never does).</summary>
+    private List<string>? _chunks = [];
+
+    private static ReadOnlyMemory<byte> Done { get; } = "data: [DONE]\n\n"u8.ToArray();
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -61,31 +71,47 @@ public sealed class ChatRelay(
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         var aborted = httpContext.RequestAborted;
+
+        // One token and one watchdog for the whole stream (not a timer per chunk): a silence longer than
+        // the idle timeout ends it.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var lastRead = Stopwatch.GetTimestamp();
+        var period = idleTimeout / 4;
+        using var watchdog = new Timer(
+            _ =>
+            {
+                if (Stopwatch.GetElapsedTime(Interlocked.Read(ref lastRead)) > idleTimeout)
+                {
+                    idle.Cancel();
+                }
+            },
+            null,
+            period,
+            period);
         var line = call.FirstEvent;
         while (line is not null)
         {
             if (line.StartsWith("data:", StringComparison.Ordinal))
             {
-                var payload = line[5..].Trim();
-                if (payload == "[DONE]")
+                var payload = line.AsMemory(5).Trim();
+                if (payload.Span.SequenceEqual("[DONE]"))
                 {
-                    await response.WriteAsync("data: [DONE]\n\n", aborted);
+                    await response.Body.WriteAsync(Done, aborted);
                     await response.Body.FlushAsync(aborted);
                     return CompletionEnd.Completed;
                 }
 
-                if (Rewrite(payload) is { } chunk)
+                if (Rewrite(payload.Span) is { } chunk)
                 {
-                    await response.WriteAsync($"data: {chunk}\n\n", aborted);
+                    await response.Body.WriteAsync(chunk, aborted);
                     await response.Body.FlushAsync(aborted);
                 }
             }
 
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            idle.CancelAfter(idleTimeout);
             try
             {
                 line = await call.Reader!.ReadLineAsync(idle.Token);
+                Interlocked.Exchange(ref lastRead, Stopwatch.GetTimestamp());
             }
             catch (Exception e) when (!aborted.IsCancellationRequested && e is IOException or HttpRequestException or OperationCanceledException)
             {
@@ -103,22 +129,30 @@ public sealed class ChatRelay(
 
     private async Task<CompletionEnd> RelayJsonAsync(HttpContext httpContext)
     {
+        // Read and parsed by the router before anything was charged (an answer that is not a chat completion failed over).
         var body = call.Completion ?? throw new InvalidOperationException("A non-streamed call carries its parsed answer.");
+        _body = body;
         _usage = body["usage"] as JsonObject;
-        foreach (var choice in body["choices"] as JsonArray ?? [])
-        {
-            Collect((choice as JsonObject)?["message"]);
-        }
 
-        body["model"] = model.Id;
+        // The provider's bytes as they came, with only the public model id spliced in.
+        var answer = _answer = (call.CompletionBytes is { } bytes ? JsonSplice.ReplaceString(bytes, "model"u8, model.Id) : null)
+            ?? Encoding.UTF8.GetBytes(WithModel(body).ToJsonString());
+
         // With its length announced and flushed, the answer is complete for the client before billing runs.
-        var answer = _answer = Encoding.UTF8.GetBytes(body.ToJsonString());
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json";
         httpContext.Response.ContentLength = answer.Length;
         await httpContext.Response.Body.WriteAsync(answer, httpContext.RequestAborted);
         await httpContext.Response.Body.FlushAsync(httpContext.RequestAborted);
         return CompletionEnd.Completed;
+    }
+
+    /// <summary>An answer whose model is not a plain string (an odd provider): the tree, with the public id set.</summary>
+    private JsonObject WithModel(JsonObject body)
+    {
+        var copy = (JsonObject)body.DeepClone();
+        copy["model"] = model.Id;
+        return copy;
     }
 
     private static JsonObject? ParseObject(ReadOnlySpan<byte> json)
@@ -133,53 +167,78 @@ public sealed class ChatRelay(
         }
     }
 
-    /// <summary>One upstream chunk as the client gets it, or null when it is the usage chunk the client did not ask for.</summary>
-    private string? Rewrite(string payload)
+    /// <summary>
+    /// One upstream chunk as the client gets it (<c>data: …\n\n</c>), rewritten in place: the public model
+    /// id spliced in, and the usage the client did not ask for cut out (null: the whole chunk is dropped).
+    /// </summary>
+    private byte[]? Rewrite(ReadOnlySpan<char> payload)
     {
-        if (ParseObject(Encoding.UTF8.GetBytes(payload)) is not { } chunk)
+        var bytes = new byte[Encoding.UTF8.GetByteCount(payload)];
+        Encoding.UTF8.GetBytes(payload, bytes);
+        if (JsonSplice.Find(bytes, "usage"u8) is { Kind: System.Text.Json.JsonTokenType.StartObject } usage)
         {
-            return null;
+            _usage = ParseObject(bytes.AsSpan(usage.ValueStart, usage.ValueEnd - usage.ValueStart));
+            _chunks = null; // reported: nothing to estimate
         }
-
-        if (chunk["usage"] is JsonObject usage)
+        else if (_chunks is { Count: < MaxKeptChunks })
         {
-            _usage = usage;
-        }
-
-        var choices = chunk["choices"] as JsonArray;
-        foreach (var choice in choices ?? [])
-        {
-            Collect((choice as JsonObject)?["delta"]);
+            _chunks.Add(payload.ToString());
         }
 
         if (!request.ClientWantsUsage)
         {
-            if (choices is { Count: 0 })
+            if (JsonSplice.Find(bytes, "choices"u8) is { Kind: System.Text.Json.JsonTokenType.StartArray } choices
+                && bytes.AsSpan(choices.ValueStart + 1, choices.ValueEnd - choices.ValueStart - 2).Trim(" \t\r\n"u8).IsEmpty)
             {
-                return null;
+                return null; // the usage-only chunk
             }
 
-            chunk.Remove("usage");
+            bytes = JsonSplice.Remove(bytes, "usage"u8);
         }
 
-        chunk["model"] = model.Id;
-        return chunk.ToJsonString();
+        bytes = JsonSplice.ReplaceString(bytes, "model"u8, model.Id) ?? bytes;
+        var chunk = new byte[bytes.Length + 8];
+        "data: "u8.CopyTo(chunk);
+        bytes.CopyTo(chunk.AsSpan(6));
+        chunk[^2] = (byte)'\n';
+        chunk[^1] = (byte)'\n';
+        return chunk;
+    }
+
+    /// <summary>The text the model produced (for an estimate when the provider reported no usage): only then parsed.</summary>
+    private string Produced()
+    {
+        var produced = new StringBuilder();
+        foreach (var choice in _body?["choices"] as JsonArray ?? [])
+        {
+            Collect(produced, (choice as JsonObject)?["message"]);
+        }
+
+        foreach (var chunk in _chunks ?? [])
+        {
+            foreach (var choice in ParseObject(Encoding.UTF8.GetBytes(chunk))?["choices"] as JsonArray ?? [])
+            {
+                Collect(produced, (choice as JsonObject)?["delta"]);
+            }
+        }
+
+        return produced.ToString();
     }
 
     /// <summary>The text a message (or delta) produced, for an estimate; parts of an unexpected type are skipped, never thrown on.</summary>
-    private void Collect(JsonNode? node)
+    private static void Collect(StringBuilder produced, JsonNode? node)
     {
         if (node is not JsonObject message)
         {
             return;
         }
 
-        _produced.Append(Text(message["content"]));
+        produced.Append(Text(message["content"]));
         foreach (var call in message["tool_calls"] as JsonArray ?? [])
         {
             if ((call as JsonObject)?["function"] is JsonObject function)
             {
-                _produced.Append(Text(function["name"])).Append(Text(function["arguments"]));
+                produced.Append(Text(function["name"])).Append(Text(function["arguments"]));
             }
         }
     }
@@ -198,7 +257,7 @@ public sealed class ChatRelay(
         var promptTokens = prompt is { } p && reported ? p : estimator.CountPrompt(request.Body);
         // An estimate never goes past the output cap the hold was quoted for (per choice).
         var cap = (int)Math.Min(int.MaxValue, (long)Pricing.OutputCap(request, model) * request.Choices);
-        var completionTokens = completion is { } c && reported ? c : Math.Min(estimator.CountText(_produced.ToString()), cap);
+        var completionTokens = completion is { } c && reported ? c : Math.Min(estimator.CountText(Produced()), cap);
         var cost = call.IsFree ? 0 : Pricing.Cost(call.Offer, promptTokens, completionTokens);
         return new CompletionUsage(call.Offer, promptTokens, completionTokens, !reported, cost, end, end == CompletionEnd.Completed ? _answer : null);
     }

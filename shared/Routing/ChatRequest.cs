@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace Bourse.Routing;
 
 /// <summary>
-/// A chat-completions request as the client sent it (<see cref="Body"/>, passed upstream whole) and
-/// the few fields routing and billing read from it.
+/// A chat-completions request as the client sent it (<see cref="Body"/> parsed, <see cref="Raw"/> the
+/// bytes as received, forwarded upstream with only the model name spliced in) and the few fields
+/// routing and billing read from it.
 /// </summary>
 public sealed record ChatRequest(
     JsonObject Body,
@@ -13,4 +14,5 @@ public sealed record ChatRequest(
     bool ClientWantsUsage,
     int Choices,
     int? MaxOutputTokens,
-    string RequestHash);
+    string RequestHash,
+    ReadOnlyMemory<byte> Raw = default);

@@ -68,7 +68,7 @@ public static class ChatRequestParser
         var wantsUsage = stream && json["stream_options"]?["include_usage"] is JsonValue u && u.GetValue<bool>();
         var n = Int(json, "n");
         var maxOutput = Int(json, "max_completion_tokens") ?? Int(json, "max_tokens");
-        return (new ChatRequest(json, model, stream, wantsUsage, n ?? 1, maxOutput, CanonicalHash(json)), null);
+        return (new ChatRequest(json, model, stream, wantsUsage, n ?? 1, maxOutput, CanonicalHash(json), body.ToArray()), null);
     }
 
     /// <summary>The first field the router acts on that has the wrong type or value, as a 400 naming it.</summary>

@@ -27,10 +27,13 @@ public sealed partial class ChatRouter(
     /// <summary>
     /// The routable offers of a model, cheapest first for this request (free tiers before paid ones), and
     /// the most the call can cost: failover may land on any of them, so holds and quotes take the dearest.
+    /// With <paramref name="upperBound"/> (a hold, refunded down to the actual cost) the prompt is bounded
+    /// by its bytes, with no tokenizer on the request path; without it (an x402 price, paid as quoted) the
+    /// prompt is counted by the tokenizer.
     /// </summary>
-    public ChatPlan Plan(ChatRequest request, ModelListing model)
+    public ChatPlan Plan(ChatRequest request, ModelListing model, bool upperBound = false)
     {
-        var promptTokens = estimator.CountPrompt(request.Body);
+        var promptTokens = upperBound && !request.Raw.IsEmpty ? Pricing.PromptUpperBound(request) : estimator.CountPrompt(request.Body);
         var outputCap = Pricing.OutputCap(request, model);
         var candidates = catalog.RoutableOffers(model)
             .Select(o => (Offer: o, MaxCost: Pricing.Hold(o, promptTokens, outputCap, request.Choices)))
@@ -53,12 +56,13 @@ public sealed partial class ChatRouter(
             HttpResponseMessage response;
             try
             {
+                var body = UpstreamBody(request, offer);
                 response = await breakers.For(offer).ExecuteAsync(
                     async ct =>
                     {
                         try
                         {
-                            return await upstream.SendAsync(offer, UpstreamBody(request, offer), ct);
+                            return await upstream.SendAsync(offer, body, request.Stream, ct);
                         }
                         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                         {
@@ -107,10 +111,10 @@ public sealed partial class ChatRouter(
             {
                 // The whole answer, before anything reaches the client or is charged: one that is not a
                 // chat completion (the provider streamed anyway, or sent garbage) fails over like a 5xx.
-                var completion = await CompletionAsync(response, cancellationToken);
+                var (completion, bytes) = await CompletionAsync(response, cancellationToken);
                 if (completion is not null)
                 {
-                    return (new RoutedCall(offer, response, null, null, freeQuota.TryTake(offer), completion), null);
+                    return (new RoutedCall(offer, response, null, null, freeQuota.TryTake(offer), completion, bytes), null);
                 }
 
                 Log.Unreachable(logger, offer.QualifiedId, "not a chat completion");
@@ -144,23 +148,41 @@ public sealed partial class ChatRouter(
             : (null, ChatError.AllOffersFailed(model.Id));
     }
 
-    /// <summary>The client's body as the provider gets it: its model name, and usage always asked for on streams.</summary>
-    private static JsonObject UpstreamBody(ChatRequest request, ProviderOffer offer)
+    /// <summary>
+    /// The client's body as the provider gets it: the bytes as received with the provider's model name
+    /// spliced in, and usage always asked for on streams (added, if the client did not ask).
+    /// </summary>
+    private static byte[] UpstreamBody(ChatRequest request, ProviderOffer offer)
     {
-        var body = (JsonObject)request.Body.DeepClone();
-        body["model"] = offer.UpstreamModel;
-        if (request.Stream)
+        var raw = request.Raw.Span;
+        if (!raw.IsEmpty && JsonSplice.ReplaceString(raw, "model"u8, offer.UpstreamModel) is { } body)
         {
-            var streamOptions = body["stream_options"] as JsonObject ?? [];
-            streamOptions["include_usage"] = true;
-            body["stream_options"] = streamOptions;
+            if (!request.Stream || request.ClientWantsUsage)
+            {
+                return body;
+            }
+
+            if (JsonSplice.Find(body, "stream_options"u8) is null)
+            {
+                return JsonSplice.Append(body, "stream_options", """{"include_usage":true}"""u8);
+            }
         }
 
-        return body;
+        // Rare shapes (stream_options present without include_usage): edit the tree.
+        var tree = (JsonObject)request.Body.DeepClone();
+        tree["model"] = offer.UpstreamModel;
+        if (request.Stream)
+        {
+            var streamOptions = tree["stream_options"] as JsonObject ?? [];
+            streamOptions["include_usage"] = true;
+            tree["stream_options"] = streamOptions;
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(tree.ToJsonString());
     }
 
-    /// <summary>A non-streamed answer read whole (at most <see cref="MaxCompletionBytes"/>), or null when it is not a JSON object.</summary>
-    private static async Task<JsonObject?> CompletionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>A non-streamed answer read whole (at most <see cref="MaxCompletionBytes"/>), parsed and as its bytes; null when it is not a JSON object.</summary>
+    private static async Task<(JsonObject? Completion, byte[]? Bytes)> CompletionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         using var body = new MemoryStream();
         try
@@ -172,17 +194,18 @@ public sealed partial class ChatRouter(
             {
                 if (body.Length + read > MaxCompletionBytes)
                 {
-                    return null;
+                    return (null, null);
                 }
 
                 body.Write(buffer, 0, read);
             }
 
-            return JsonNode.Parse(body.GetBuffer().AsSpan(0, (int)body.Length)) as JsonObject;
+            var bytes = body.ToArray();
+            return JsonNode.Parse(bytes) is JsonObject completion ? (completion, bytes) : (null, null);
         }
         catch (Exception e) when (e is JsonException or IOException or HttpRequestException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            return null;
+            return (null, null);
         }
     }
 

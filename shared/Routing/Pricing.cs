@@ -18,6 +18,24 @@ public static class Pricing
     public static int OutputCap(ChatRequest request, ModelListing model) =>
         Math.Min(request.MaxOutputTokens ?? model.DefaultMaxOutputTokens, model.ContextLength);
 
+    /// <summary>
+    /// An upper bound of a request's prompt tokens without a tokenizer: a token is at least one UTF-8
+    /// byte of the body, and an image part counts as <see cref="TokenEstimator.ImagePartTokens"/>.
+    /// </summary>
+    public static long PromptUpperBound(ChatRequest request)
+    {
+        long images = 0;
+        foreach (var message in request.Body["messages"]?.AsArray() ?? [])
+        {
+            if (message?["content"] is System.Text.Json.Nodes.JsonArray parts)
+            {
+                images += parts.Count(p => (string?)p?["type"] is not (null or "text"));
+            }
+        }
+
+        return request.Raw.Length + (images * TokenEstimator.ImagePartTokens);
+    }
+
     private static long Times(long pricePerMillion, long tokens) =>
         (long)(((Int128)pricePerMillion * tokens + PerMillion - 1) / PerMillion);
 }

@@ -9,7 +9,8 @@ namespace Bourse.Routing;
 /// provider whose answer is not a chat completion was failed over). After this point there is no failover.
 /// </summary>
 public sealed class RoutedCall(
-    ProviderOffer offer, HttpResponseMessage response, StreamReader? reader, string? firstEvent, bool isFree, JsonObject? completion = null) : IDisposable
+    ProviderOffer offer, HttpResponseMessage response, StreamReader? reader, string? firstEvent, bool isFree, JsonObject? completion = null, byte[]? completionBytes = null)
+    : IDisposable
 {
     public ProviderOffer Offer { get; } = offer;
 
@@ -21,6 +22,9 @@ public sealed class RoutedCall(
 
     /// <summary>For a non-streamed call: the provider's answer, a JSON object.</summary>
     public JsonObject? Completion { get; } = completion;
+
+    /// <summary>For a non-streamed call: the answer's bytes as the provider sent them (relayed with only the model spliced in).</summary>
+    public byte[]? CompletionBytes { get; } = completionBytes;
 
     /// <summary>Served from the offer's free tier: nothing to charge.</summary>
     public bool IsFree { get; } = isFree;

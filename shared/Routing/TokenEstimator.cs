@@ -12,7 +12,7 @@ namespace Bourse.Routing;
 public sealed class TokenEstimator
 {
     private const int PerMessageOverhead = 4;
-    private const int ImagePartTokens = 765;
+    public const int ImagePartTokens = 765;
 
     private readonly Tokenizer _tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
 

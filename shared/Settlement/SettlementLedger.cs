@@ -8,16 +8,20 @@ namespace Bourse.Settlement;
 
 /// <summary>
 /// The settlement ledger in table <see cref="TableNames.Settlements"/>: one immutable row per usage
-/// event (its split and its legs), keyed by the event id, in a partition per UTC day and model. Posting
-/// is insert-if-absent, so an event delivered twice, or a batch retried after a crash, posts once.
-/// Batches go as entity-group transactions of at most 100 rows of one partition.
+/// event (its split and its legs), keyed by the event id, in a partition per UTC day and model, and
+/// the partition's <c>aggregate</c> row (the day's totals for the model) updated in the same
+/// transaction. Posting is insert-if-absent, so an event delivered twice, or a batch retried after a
+/// crash, posts (and counts) once. Batches go as entity-group transactions of at most 99 events and the
+/// aggregate; the aggregate this instance last wrote is kept with its ETag, so a batch needs no read.
 /// </summary>
 public sealed class SettlementLedger
 {
-    public const int MaxBatch = 100;
+    public const int MaxBatch = 99;
+    private const string AggregateRow = "aggregate";
 
     private readonly TableClient _table;
     private readonly GroupCommit<SettlementPosting> _commits;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ModelDayAggregate Totals, ETag? ETag)> _aggregates = new(StringComparer.Ordinal);
     private volatile bool _created;
 
     public SettlementLedger(TableServiceClient tables)
@@ -42,24 +46,11 @@ public sealed class SettlementLedger
         return posted;
     }
 
+    /// <summary>The model's figures for the day: one point read of the partition's aggregate row, however many events it has.</summary>
     public async Task<ModelDayAggregate> AggregateAsync(string model, DateOnly day, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        long requests = 0, prompt = 0, completion = 0, gross = 0, provider = 0, creator = 0, protocol = 0;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(model, day)}");
-        string[] columns = ["PromptTokens", "CompletionTokens", "Gross", "ProviderPayout", "CreatorFee", "ProtocolFee"];
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
-        {
-            requests++;
-            prompt += row.GetInt64("PromptTokens") ?? 0;
-            completion += row.GetInt64("CompletionTokens") ?? 0;
-            gross += row.GetInt64("Gross") ?? 0;
-            provider += row.GetInt64("ProviderPayout") ?? 0;
-            creator += row.GetInt64("CreatorFee") ?? 0;
-            protocol += row.GetInt64("ProtocolFee") ?? 0;
-        }
-
-        return new ModelDayAggregate(model, day, requests, prompt, completion, gross, provider, creator, protocol);
+        return (await ReadAggregateAsync(Partition(model, day), model, day, cancellationToken)).Totals;
     }
 
     /// <summary>Partition keys may not hold '/', so model ids like <c>google/gemma-3-27b-it</c> use '~'.</summary>
@@ -68,29 +59,80 @@ public sealed class SettlementLedger
 
     private async Task<bool[]> PostBatchAsync(string partition, SettlementPosting[] rows)
     {
-        try
+        var model = rows[0].Event.Model;
+        var day = DateOnly.FromDateTime(rows[0].Event.OccurredAt.UtcDateTime);
+        var (totals, etag) = _aggregates.TryGetValue(partition, out var known) ? known : await ReadAggregateAsync(partition, model, day, CancellationToken.None);
+        for (var attempt = 0; ; attempt++)
         {
-            await _table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, Row(partition, r))));
-            return [.. rows.Select(_ => true)];
-        }
-        catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
-        {
-            // Some were posted before (a redelivery or a retried batch): post the rest one by one.
-            var posted = new bool[rows.Length];
-            for (var i = 0; i < rows.Length; i++)
+            var next = rows.Aggregate(totals, Add);
+            var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, Row(partition, r))).ToList();
+            actions.Add(AggregateAction(partition, next, etag));
+            try
             {
-                try
-                {
-                    await _table.AddEntityAsync(Row(partition, rows[i]));
-                    posted[i] = true;
-                }
-                catch (RequestFailedException duplicate) when (duplicate.Status == (int)HttpStatusCode.Conflict)
-                {
-                }
+                var responses = await _table.SubmitTransactionAsync(actions);
+                _aggregates[partition] = (next, responses.Value[^1].Headers.ETag);
+                return [.. rows.Select(_ => true)];
             }
+            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict && (e.FailedTransactionActionIndex is { } failed ? failed < rows.Length : etag is not null))
+            {
+                // Some were posted before (a redelivery or a retried batch): post the rest one by one.
+                _aggregates.TryRemove(partition, out _);
+                if (rows.Length == 1)
+                {
+                    return [false];
+                }
 
-            return posted;
+                var posted = new bool[rows.Length];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    posted[i] = (await PostBatchAsync(partition, [rows[i]]))[0];
+                }
+
+                return posted;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict && attempt < 50)
+            {
+                // Another instance moved the aggregate (or created it first): read it again.
+                (totals, etag) = await ReadAggregateAsync(partition, model, day, CancellationToken.None);
+            }
         }
+    }
+
+    private static ModelDayAggregate Add(ModelDayAggregate totals, SettlementPosting p) => totals with
+    {
+        Requests = totals.Requests + 1,
+        PromptTokens = totals.PromptTokens + p.Event.PromptTokens,
+        CompletionTokens = totals.CompletionTokens + p.Event.CompletionTokens,
+        Gross = totals.Gross + p.Split.Gross,
+        ProviderPayout = totals.ProviderPayout + p.Split.ProviderPayout,
+        CreatorFee = totals.CreatorFee + p.Split.CreatorFee,
+        ProtocolFee = totals.ProtocolFee + p.Split.ProtocolFee,
+    };
+
+    private static TableTransactionAction AggregateAction(string partition, ModelDayAggregate totals, ETag? etag)
+    {
+        var row = new TableEntity(partition, AggregateRow)
+        {
+            ["Model"] = totals.Model, ["Requests"] = totals.Requests, ["PromptTokens"] = totals.PromptTokens, ["CompletionTokens"] = totals.CompletionTokens,
+            ["Gross"] = totals.Gross, ["ProviderPayout"] = totals.ProviderPayout, ["CreatorFee"] = totals.CreatorFee, ["ProtocolFee"] = totals.ProtocolFee,
+        };
+        return etag is { } e
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, e)
+            : new TableTransactionAction(TableTransactionActionType.Add, row);
+    }
+
+    private async Task<(ModelDayAggregate Totals, ETag? ETag)> ReadAggregateAsync(string partition, string model, DateOnly day, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(partition, AggregateRow, cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return (new ModelDayAggregate(model, day, 0, 0, 0, 0, 0, 0, 0), null);
+        }
+
+        var r = row.Value!;
+        return (new ModelDayAggregate(
+            model, day, r.GetInt64("Requests") ?? 0, r.GetInt64("PromptTokens") ?? 0, r.GetInt64("CompletionTokens") ?? 0, r.GetInt64("Gross") ?? 0,
+            r.GetInt64("ProviderPayout") ?? 0, r.GetInt64("CreatorFee") ?? 0, r.GetInt64("ProtocolFee") ?? 0), r.ETag);
     }
 
     private static TableEntity Row(string partition, SettlementPosting posting)

@@ -17,7 +17,7 @@ public static class SettlementServiceCollectionExtensions
         services.TryAddSingleton<SettlementLedger>();
         services.TryAddSingleton<VaultPayables>();
         services.TryAddSingleton<CreatorFeeSweeper>();
-        services.TryAddSingleton<UsageSettlement>();
+        services.TryAddSingleton<UsagePosting>();
         return services;
     }
 }

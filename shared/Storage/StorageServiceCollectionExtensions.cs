@@ -1,7 +1,9 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Bourse.Storage;
+using Bourse.Telemetry;
 using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -23,12 +25,18 @@ public static class StorageServiceCollectionExtensions
         }
 
         services.AddSingleton(options);
-        services.AddSingleton(_ => options.ConnectionString is { } cs
-            ? new TableServiceClient(cs)
-            : new TableServiceClient(options.TableServiceUri, Credential(options)));
+        services.AddSingleton(_ =>
+        {
+            var tableOptions = new TableClientOptions();
+            tableOptions.AddPolicy(new StorageRequestCounter("table"), HttpPipelinePosition.PerRetry);
+            return options.ConnectionString is { } cs
+                ? new TableServiceClient(cs, tableOptions)
+                : new TableServiceClient(options.TableServiceUri, Credential(options), tableOptions);
+        });
         services.AddSingleton(_ =>
         {
             var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            queueOptions.AddPolicy(new StorageRequestCounter("queue"), HttpPipelinePosition.PerRetry);
             return options.ConnectionString is { } cs
                 ? new QueueServiceClient(cs, queueOptions)
                 : new QueueServiceClient(options.QueueServiceUri, Credential(options), queueOptions);

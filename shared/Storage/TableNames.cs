@@ -24,6 +24,9 @@ public static class TableNames
     /// <summary>Token-2022 transfer-fee harvests: accounts harvested, amounts withdrawn to the treasury, signatures; one partition per mint.</summary>
     public const string FeeHarvests = "FeeHarvests";
 
+    /// <summary>What falls due when (expiring holds and leases), bucketed by minute, so timers read only the minutes that passed.</summary>
+    public const string DueIndex = "DueIndex";
+
     /// <summary>The listing registry: one row per listed model (token, vault, creator fee, status), written by the indexer and admin approval.</summary>
     public const string Listings = "Listings";
 

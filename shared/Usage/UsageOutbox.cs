@@ -9,10 +9,10 @@ namespace Bourse.Usage;
 /// <summary>
 /// Usage events written in the same transaction as the charge they describe (rows <c>outbox|&lt;event id&gt;</c>
 /// in the account's credit partition), then sent to the settlement queue and deleted. A crash between
-/// the charge and the send leaves the row, which <see cref="ResendStaleAsync"/> sends later; settlement
-/// posts each event id once, so a second send is harmless.
+/// the charge and the send leaves the row, which the janitor sends when the hold's expiry falls due
+/// (<see cref="Accounts.CreditJanitor"/>); settlement posts each event id once, so a second send is harmless.
 /// </summary>
-public sealed class UsageOutbox(TableServiceClient tables, UsageEventPublisher publisher, TimeProvider time)
+public sealed class UsageOutbox(TableServiceClient tables, UsageEventPublisher publisher)
 {
     private const string Prefix = "outbox|";
     private readonly TableClient _table = tables.GetTableClient(TableNames.CreditAccounts);
@@ -30,20 +30,17 @@ public sealed class UsageOutbox(TableServiceClient tables, UsageEventPublisher p
         await DeleteAsync(accountId, Prefix + usage.EventId, ETag.All, cancellationToken);
     }
 
-    /// <summary>Sends events left behind (older than <paramref name="age"/>); returns how many.</summary>
-    public async Task<int> ResendStaleAsync(TimeSpan age, CancellationToken cancellationToken)
+    /// <summary>Sends the event if it is still in the account's outbox (a crash cut the send short); one point read otherwise.</summary>
+    public async Task<bool> ResendAsync(string accountId, string eventId, CancellationToken cancellationToken)
     {
-        await _table.CreateIfNotExistsAsync(cancellationToken);
-        var before = time.GetUtcNow() - age;
-        var sent = 0;
-        var filter = TableClient.CreateQueryFilter($"RowKey ge {Prefix} and RowKey lt {"outbox}"} and WrittenAt lt {before}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(accountId, Prefix + eventId, cancellationToken: cancellationToken);
+        if (!row.HasValue)
         {
-            await SendAsync(row, cancellationToken);
-            sent++;
+            return false;
         }
 
-        return sent;
+        await SendAsync(row.Value!, cancellationToken);
+        return true;
     }
 
     private async Task SendAsync(TableEntity row, CancellationToken cancellationToken)

@@ -1,49 +1,99 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
-using Azure.Data.Tables;
-using Bourse.Settlement;
+using Azure.Storage.Queues;
 using Bourse.Usage;
 
-// Settlement throughput on the running stack's Azurite (./bourse up):
-//   dotnet run -c Release --project tools/Bench -- [events=20000] [models=10] [parallel=8] [batched|single]
-// batched: each model's events in ≤100-row batches (a consumer that settles many messages at once);
-// single: one event per call, `parallel` calls at a time, as the queue trigger delivers them.
-var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
-var models = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
-var parallel = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 8;
-var single = args.Length > 3 && args[3] == "single";
+// Settlement end to end, on a running stack (./bourse bench settlement starts a private Release one):
+//   dotnet run -c Release --project tools/Bench -- <local.json> [events=20000] [history=100000] [models=10] [accounts=50]
+// Usage events are enqueued on the stack's `settlement` queue the way rail 1 sends them (arrays of
+// events, as many as fit in a message, from several router instances at once), and the drain is timed
+// until the host's queue function has posted every one of them (its own counter, GET /admin/metrics:
+// bourse.settlement.events). Measured on a fresh stack, then again after `history` more events.
+var localJson = args.Length > 0 ? args[0] : Path.Combine(FindRoot(), ".bourse", "local.json");
+var events = Arg(1, 20_000);
+var history = Arg(2, 100_000);
+var models = Arg(3, 10);
+var accounts = Arg(4, 50);
 
-var localJson = Path.Combine(FindRoot(), ".bourse", "local.json");
-var storage = JsonDocument.Parse(File.ReadAllText(localJson)).RootElement.GetProperty("storage").GetString()!;
-var tables = new TableServiceClient(storage);
-var ledger = new SettlementLedger(tables);
-var payables = new VaultPayables(tables);
-var day = TimeProvider.System.GetUtcNow().Date;
+var local = JsonDocument.Parse(File.ReadAllText(localJson)).RootElement;
+var admin = local.GetProperty("admin").GetString()!;
+var queue = new QueueClient(local.GetProperty("storage").GetString()!, "settlement", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+await queue.CreateIfNotExistsAsync();
+using var http = new HttpClient();
+var time = TimeProvider.System;
 var run = Guid.NewGuid().ToString("N")[..8];
 var random = new Random(1);
-var postings = Enumerable.Range(0, events).Select(i => SettlementPosting.For(
-    new UsageEvent($"bench-{run}-{i}", UsageEvent.CreditsRail, $"bench-{run}/model-{i % models}", "deepseek/deepseek-chat",
-        random.Next(10, 2_000), random.Next(10, 2_000), false, random.NextInt64(1, 100_000), $"req-{i}", day.AddSeconds(i % 86_400), AccountId: $"acct-{i % 50}",
-        Terms: new ChargeTerms(250, "bench-mint", "bench-vault-owner", "bench-vault")),
-    100)).ToList();
+var sequence = 0;
+var catalogModels = new[] { "deepseek-chat", "kimi-k2.6", "moonshot-v1-32k", "llama-3.3-70b", "google/gemma-3-27b-it" };
 
-await ledger.PostAsync(postings.Take(200).ToList(), CancellationToken.None); // warm-up (counted as already posted below)
-await payables.AccrueAsync(postings.Take(200).ToList(), CancellationToken.None);
-var stopwatch = Stopwatch.StartNew();
-var posted = 0;
-IEnumerable<List<SettlementPosting>> units = single
-    ? postings.Skip(200).Select(p => new List<SettlementPosting> { p })
-    : postings.Skip(200).GroupBy(p => p.Event.Model).Select(g => g.ToList());
-await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (events, ct) =>
+Console.WriteLine($"settlement benchmark: {events} events per measured run, {models} models, {accounts} accounts, {time.GetUtcNow():u}");
+await MeasureAsync("fresh stack", events);
+if (history > 0)
 {
-    // What the settlement consumer does: the ledger rows and the vault payable, side by side.
-    var ledgerRows = ledger.PostAsync(events, ct);
-    await Task.WhenAll(ledgerRows, payables.AccrueAsync(events, ct));
-    Interlocked.Add(ref posted, await ledgerRows);
-});
-stopwatch.Stop();
-Console.WriteLine($"settlement: {posted} usage events posted in {stopwatch.Elapsed.TotalSeconds:0.00} s = {posted / stopwatch.Elapsed.TotalSeconds:0} events/s " +
-    $"(ledger rows and vault payables; {(single ? "one event per call" : $"batches of ≤{SettlementLedger.MaxBatch} rows per partition")}, {models} models, {parallel} in parallel, Azurite)");
+    var filled = await DrainAsync(history);
+    Console.WriteLine($"  (history: {history} more events posted in {filled.TotalSeconds:0.0} s = {history / filled.TotalSeconds:0} events/s)");
+    await MeasureAsync($"after {history + events} events of history", events);
+}
+
+async Task MeasureAsync(string name, int count)
+{
+    var (host0, azurite0) = (CpuMs("localhost"), CpuMs("azurite"));
+    var elapsed = await DrainAsync(count);
+    var (host1, azurite1) = (CpuMs("localhost"), CpuMs("azurite"));
+    Console.WriteLine($"  {name}: {count} events enqueued and settled in {elapsed.TotalSeconds:0.00} s = {count / elapsed.TotalSeconds:0} events/s end to end " +
+        "(ledger row, day aggregate and vault payable per event, through the queue and the host's SettleUsage function); " +
+        $"CPU per event: host {(host1 - host0) / count:0.000} ms, Azurite {(azurite1 - azurite0) / count:0.000} ms");
+}
+
+// User + system CPU of one of the stack's processes (its pid file beside local.json), in ms.
+double CpuMs(string name)
+{
+    var pidFile = Path.Combine(Path.GetDirectoryName(localJson)!, name + ".pid");
+    if (!File.Exists(pidFile))
+    {
+        return 0;
+    }
+
+    var stat = File.ReadAllText($"/proc/{File.ReadAllText(pidFile).Trim()}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+}
+
+async Task<TimeSpan> DrainAsync(int count)
+{
+    var before = await SettledAsync();
+    var batch = Enumerable.Range(0, count).Select(_ => Event()).ToList();
+    var started = Stopwatch.GetTimestamp();
+    // As rail 1's instances send them: each flush's events in as few messages as fit; 4 senders at once.
+    var messages = batch.Chunk(400).SelectMany(chunk => UsageEventPublisher.Messages(chunk)).ToList();
+    await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (m, ct) => await queue.SendMessageAsync(new BinaryData(m), cancellationToken: ct));
+    while (await SettledAsync() - before < count)
+    {
+        await Task.Delay(50);
+    }
+
+    return Stopwatch.GetElapsedTime(started);
+}
+
+UsageEvent Event()
+{
+    var i = Interlocked.Increment(ref sequence);
+    var model = i % models < catalogModels.Length ? catalogModels[i % models] : $"bench-{run}/model-{i % models}";
+    return new UsageEvent(
+        $"bench_{run}_{i}", UsageEvent.CreditsRail, model, "deepseek/deepseek-chat", random.Next(10, 2_000), random.Next(10, 2_000), false,
+        random.NextInt64(1, 100_000), $"req_{run}_{i}", time.GetUtcNow(), AccountId: $"bench-{run}-{i % accounts}", KeyId: "key_bench",
+        Terms: new ChargeTerms(250, $"Mint{i % models}", $"Vault{i % models}", $"VaultUsdc{i % models}")); // a listed model: a creator fee owed to its vault
+}
+
+async Task<long> SettledAsync()
+{
+    var metrics = await http.GetFromJsonAsync<Dictionary<string, long>>($"{admin}/metrics");
+    return metrics!.GetValueOrDefault("bourse.settlement.events");
+}
+
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
 static string FindRoot()
 {

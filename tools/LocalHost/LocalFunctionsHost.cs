@@ -39,7 +39,9 @@ public static class LocalFunctionsHost
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<MeterTotals>();
         builder.Services.AddSingleton(sp => new FunctionAppServices(apps, sp));
+        builder.Services.AddSingleton<IHostedService>(sp => new AppHostedServices(sp.GetRequiredService<FunctionAppServices>(), apps)); // stops after the triggers
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddProblemDetails();
         foreach (var function in functions)
@@ -57,6 +59,7 @@ public static class LocalFunctionsHost
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<FunctionAppServices>(); // fail at start-up, not on the first request
+        _ = app.Services.GetRequiredService<MeterTotals>(); // counting from the first call
         app.UseHostErrorResponses();
         app.MapHttpFunctions(functions);
         app.MapAdminEndpoints(functions);

@@ -1,51 +1,142 @@
-// Router overhead on the running local stack (./bourse up): the same chat completion sent straight to
-// the upstream simulator and through Bourse's rail 1 (key check, hold, routing, relay, post, usage event).
-// Usage: node tools/bench/router.mjs [requests=1000] [concurrency=8]
+// Router overhead, one table (run by `./bourse bench router`, which starts a private Release stack):
+//   node tools/bench/router.mjs <local.json> [seconds per cell=3]
+// Side by side, the same chat completion sent to the upstream simulator directly, through a trivial
+// Node pass-through proxy, and through rail 1 (one account; 16 accounts), at concurrency 1, 16 and 64:
+//   json    non-streamed, the simulator's usual latency (deepseek-chat, 8 tokens);
+//   stream  streamed: time to first byte (TTFB) is the figure;
+//   instant non-streamed, the simulator answering at once (`[[sim:instant]]`): the router's own cost.
+// Per cell: requests/s, p50 and p99 latency, TTFB p50 for streams, CPU of the serving process per call
+// (from /proc: the simulator, the proxy or the local host; its user + system time over the cell /
+// calls), Azurite's CPU per call and storage requests per call (the host's own count, GET /admin/metrics).
+// Load comes from this process (node:http, keep-alive, one connection per concurrent client).
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 
-const local = JSON.parse(readFileSync(new URL('../../.bourse/local.json', import.meta.url), 'utf8'));
-const [requests = 1000, concurrency = 8] = process.argv.slice(2).map(Number);
-const upstreamKey = readFileSync(`${local.logs}/upstream-key`, 'utf8').trim();
-const body = (model) => JSON.stringify({ model, max_tokens: 8, messages: [{ role: 'user', content: 'bench' }] });
-const pct = (xs, p) => xs.toSorted((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const localPath = process.argv[2] ?? new URL('../../.bourse/local.json', import.meta.url).pathname;
+const seconds = Number(process.argv[3] ?? 3);
+const local = JSON.parse(readFileSync(localPath, 'utf8'));
+const run = dirname(localPath);
+const upstreamKey = readFileSync(`${run}/upstream-key`, 'utf8').trim();
+const pidOf = (name) => Number(readFileSync(`${run}/${name}.pid`, 'utf8').trim());
+const ticks = 100; // USER_HZ
+const cpuMs = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return ((Number(f[11]) + Number(f[12])) * 1000) / ticks; };
+const pct = (xs, p) => (xs.length ? xs.toSorted((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
 
-async function account() {
+// --- the trivial pass-through proxy (a child process, so it does not share this event loop) ---
+const proxySource = `
+const http = require('node:http');
+const [host, port] = [process.argv[1], Number(process.argv[2])];
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const server = http.createServer((req, res) => {
+  const up = http.request({ host, port, path: req.url, method: req.method, headers: req.headers, agent }, (r) => { res.writeHead(r.statusCode, r.headers); r.pipe(res); });
+  up.on('error', () => { res.writeHead(502); res.end(); });
+  req.pipe(up);
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+const upstreamUrl = new URL(local.upstream);
+const proxy = spawn(process.execPath, ['-e', proxySource, upstreamUrl.hostname, upstreamUrl.port], { stdio: ['ignore', 'pipe', 'inherit'] });
+const proxyPort = await new Promise((resolve) => proxy.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+process.on('exit', () => proxy.kill());
+
+// --- load ---
+const agents = new Map();
+function send(target, headers, body) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let ttfb = 0;
+    const req = http.request({ host: target.host, port: target.port, path: target.path, method: 'POST', agent: target.agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.once('data', () => { ttfb = performance.now() - started; });
+      res.on('data', () => {});
+      res.on('end', () => (res.statusCode === 200 ? resolve({ total: performance.now() - started, ttfb }) : reject(new Error(`${target.path}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function target(url, concurrency) {
+  const u = new URL(url);
+  const key = `${u.host}|${concurrency}`;
+  if (!agents.has(key)) agents.set(key, new http.Agent({ keepAlive: true, maxSockets: concurrency }));
+  return { host: u.hostname, port: Number(u.port), path: u.pathname, agent: agents.get(key) };
+}
+
+async function metrics() {
+  return (await fetch(`${local.admin}/metrics`)).json();
+}
+
+async function cell(path, mode, concurrency) {
+  const stream = mode === 'stream';
+  const content = mode === 'instant' ? '[[sim:instant]] bench' : 'bench';
+  const body = JSON.stringify({ model: 'deepseek-chat', max_tokens: 8, stream, messages: [{ role: 'user', content }] });
+  const url = path.kind === 'rail' ? `${local.api}/v1/chat/completions` : path.kind === 'proxy' ? `http://127.0.0.1:${proxyPort}/deepseek/v1/chat/completions` : `${local.upstream}/deepseek/v1/chat/completions`;
+  const t = target(url, concurrency);
+  const headerFor = (worker) => ({ authorization: `Bearer ${path.kind === 'rail' ? path.keys[worker % path.keys.length] : upstreamKey}` });
+  const warm = performance.now() + 300;
+  const go = async (until, sink) => {
+    await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < until) sink.push(await send(t, headerFor(worker), body));
+    }));
+  };
+  await go(warm, []);
+  const server = path.kind === 'rail' ? pidOf('localhost') : path.kind === 'proxy' ? proxy.pid : pidOf('upstream');
+  const [cpu0, az0, m0] = [cpuMs(server), cpuMs(pidOf('azurite')), await metrics()];
+  const samples = [];
+  const started = performance.now();
+  await go(started + seconds * 1000, samples);
+  const elapsed = (performance.now() - started) / 1000;
+  const [cpu1, az1, m1] = [cpuMs(server), cpuMs(pidOf('azurite')), await metrics()];
+  const n = samples.length;
+  const storage = (m1['bourse.storage.requests'] ?? 0) - (m0['bourse.storage.requests'] ?? 0);
+  return {
+    rps: n / elapsed, p50: pct(samples.map((s) => s.total), 50), p99: pct(samples.map((s) => s.total), 99),
+    ttfb: pct(samples.map((s) => s.ttfb), 50), cpu: (cpu1 - cpu0) / n, azurite: (az1 - az0) / n,
+    storage: path.kind === 'rail' ? storage / n : NaN,
+  };
+}
+
+async function account(i) {
   const admin = { 'content-type': 'application/json', authorization: `Bearer ${local.demo.adminToken}` };
-  const id = `bench-${Math.random().toString(36).slice(2, 10)}`;
+  const id = `bench-${process.pid}-${i}`;
   const key = await (await fetch(`${local.api}/admin/accounts/${id}/keys`, { method: 'POST', headers: admin, body: '{}' })).json();
-  await fetch(`${local.api}/admin/accounts/${id}/deposits`, { method: 'POST', headers: admin, body: JSON.stringify({ depositId: 'd', amountMicroUsdc: 1_000_000_000 }) });
+  await fetch(`${local.api}/admin/accounts/${id}/deposits`, { method: 'POST', headers: admin, body: JSON.stringify({ depositId: 'd', amountMicroUsdc: 1_000_000_000_000 }) });
   return key.key;
 }
 
-/** init(worker) gives each concurrent worker its request (e.g. its own account's key). */
-async function load(url, init, n) {
-  const latencies = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    while (next++ < n) {
-      const t = performance.now();
-      const res = await fetch(url, init(worker));
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
-      latencies.push(performance.now() - t);
+const keys = await Promise.all(Array.from({ length: 16 }, (_, i) => account(i)));
+const paths = [
+  { name: 'simulator directly', kind: 'direct' },
+  { name: 'pass-through proxy', kind: 'proxy' },
+  { name: 'rail 1, one account', kind: 'rail', keys: keys.slice(0, 1) },
+  { name: 'rail 1, 16 accounts', kind: 'rail', keys },
+];
+const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+const rows = [];
+console.log(`router benchmark: ${seconds} s per cell, ${new Date().toISOString()}, ${(await (await fetch(`${local.api}/health`)).json()).version ?? ''}`);
+console.log('| path | mode | c | req/s | p50 ms | p99 ms | TTFB p50 ms | server CPU ms/call | Azurite CPU ms/call | storage req/call |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const mode of ['json', 'stream', 'instant']) {
+  for (const concurrency of [1, 16, 64]) {
+    for (const path of paths) {
+      const r = await cell(path, mode, concurrency);
+      rows.push({ path: path.name, mode, concurrency, ...r });
+      console.log(`| ${path.name} | ${mode} | ${concurrency} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${mode === 'stream' ? f(r.ttfb) : '–'} | ${f(r.cpu, 3)} | ${f(r.azurite, 3)} | ${f(r.storage, 3)} |`);
     }
-  }));
-  return { rps: n / ((performance.now() - started) / 1000), p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99) };
+  }
 }
 
-const keys = await Promise.all(Array.from({ length: concurrency }, account));
-const request = (url, key) => [url, () => ({ method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body('deepseek-chat') })];
-const direct = request(`${local.upstream}/deepseek/v1/chat/completions`, upstreamKey);
-const routedOne = [`${local.api}/v1/chat/completions`, () => request('', keys[0])[1]()];
-const routedMany = [`${local.api}/v1/chat/completions`, (worker) => request('', keys[worker])[1]()];
-await load(...direct, 200);
-await load(...routedMany, 200);
-const show = (name, r) => console.log(`${name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
-const a = await load(...direct, requests);
-show('upstream simulator directly', a);
-for (const [name, routed] of [[`rail 1, ${concurrency} accounts`, routedMany], ['rail 1, one account (its ledger changes are serialised)', routedOne]]) {
-  const b = await load(...routed, requests);
-  show(name, b);
-  console.log(`  overhead: p50 +${(b.p50 - a.p50).toFixed(2)} ms, p95 +${(b.p95 - a.p95).toFixed(2)} ms, p99 +${(b.p99 - a.p99).toFixed(2)} ms (concurrency ${concurrency}, 2 cores, Azurite)`);
-}
+// The aims, read off the table: rail 1 (16 accounts) against the simulator directly.
+const at = (path, mode, c) => rows.find((r) => r.path === path && r.mode === mode && r.concurrency === c);
+const direct = (mode, c) => at('simulator directly', mode, c);
+const rail = (mode, c) => at('rail 1, 16 accounts', mode, c);
+const railOne = (mode, c) => at('rail 1, one account', mode, c);
+console.log('\naims (rail 1 vs the simulator directly, same run):');
+console.log(`  added p50 at c=1 (instant): ${f(rail('instant', 1).p50 - direct('instant', 1).p50)} ms; (json): ${f(rail('json', 1).p50 - direct('json', 1).p50)} ms   [aim ≤ 0.5]`);
+console.log(`  calls/s at c=64, zero-latency upstream: ${f(rail('instant', 64).rps, 0)} (16 accounts), ${f(railOne('instant', 64).rps, 0)} (one account)   [aim ≥ 5,000]`);
+console.log(`  host CPU per call (instant, c=64): ${f(rail('instant', 64).cpu, 3)} ms   [aim ≤ 0.2]`);
+console.log(`  stream TTFB p50 added at c=1: ${f(rail('stream', 1).ttfb - direct('stream', 1).ttfb)} ms; c=16: ${f(rail('stream', 16).ttfb - direct('stream', 16).ttfb)} ms   [aim ≤ 1]`);
+console.log(`  storage requests per call (instant, c=64): ${f(rail('instant', 64).storage, 3)}; (json, c=16): ${f(rail('json', 16).storage, 3)}   [aim ≤ 0.1]`);
+proxy.kill();
+process.exit(0);

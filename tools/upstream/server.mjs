@@ -8,7 +8,9 @@
 //         `count` calls to that provider), POST /_reset.
 // A request can also steer itself: a message containing `[[sim:<mode>]]` or `[[sim:<mode>@<provider>]]`
 // (only when served by that provider). Modes: 500, 503, 429, timeout, midstream, nousage, slow,
-// oddtypes (a 200 whose fields have unexpected types), notjson (a 200 that is not a chat completion).
+// oddtypes (a 200 whose fields have unexpected types), notjson (a 200 that is not a chat completion),
+// instant (no simulated latency at all: benchmarks use it to measure the router rather than the model),
+// greedy (reports a million prompt and completion tokens: more than any hold, so a call costs its whole hold).
 import http from 'node:http';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
@@ -76,11 +78,13 @@ async function chat(req, res, provider, body) {
   const { promptTokens, words, wantsTool, tool } = reply(body, provider);
   const n = Math.max(1, Number(body.n ?? 1));
   const completionTokens = (wantsTool ? 12 : words.length) * n;
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-  const delay = mode === 'slow' ? 50 : Number(args['token-ms'] ?? 2);
+  const usage = mode === 'greedy'
+    ? { prompt_tokens: 1_000_000, completion_tokens: 1_000_000, total_tokens: 2_000_000 }
+    : { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const delay = mode === 'slow' ? 50 : mode === 'instant' ? 0 : Number(args['token-ms'] ?? 2);
 
   if (!body.stream) {
-    await sleep(delay * words.length);
+    if (delay > 0) await sleep(delay * words.length);
     const choices = Array.from({ length: n }, (_, index) => ({
       index,
       message: wantsTool
@@ -104,7 +108,7 @@ async function chat(req, res, provider, body) {
     send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":"Paris"}' } }] }, finish_reason: null }], ...usageField });
   } else {
     for (const [i, word] of words.entries()) {
-      await sleep(delay);
+      if (delay > 0) await sleep(delay);
       send({ choices: [{ index: 0, delta: { content: (i ? ' ' : '') + word }, finish_reason: null }], ...usageField });
       if (mode === 'midstream' && i === 1) { res.destroy(); return; }
     }

@@ -6,7 +6,7 @@ namespace Bourse.Tests.Infrastructure;
 /// The running local stack (<c>./bourse test</c> starts a private one and points
 /// <c>BOURSE_LOCAL_JSON</c> at its settings; otherwise a stack from <c>./bourse up</c> is used).
 /// </summary>
-public sealed record LocalStack(string Api, string Admin, string Storage, string Rpc, JsonElement Chain, string Upstream, string AdminToken)
+public sealed record LocalStack(string Api, string Admin, string Storage, string Rpc, JsonElement Chain, string Upstream, string AdminToken, string Logs)
 {
     private static readonly Lazy<LocalStack> Current = new(Load);
 
@@ -34,7 +34,8 @@ public sealed record LocalStack(string Api, string Admin, string Storage, string
             root.GetProperty("rpc").GetString()!,
             chain.RootElement.Clone(),
             root.GetProperty("upstream").GetString()!,
-            root.GetProperty("demo").GetProperty("adminToken").GetString()!);
+            root.GetProperty("demo").GetProperty("adminToken").GetString()!,
+            root.GetProperty("logs").GetString()!);
     }
 
     /// <summary>An address the local chain seeded (see tools/chain/README.md), e.g. <c>payerUsdcAccount</c>.</summary>

@@ -14,6 +14,7 @@ namespace Bourse.LocalHost.Admin;
 /// The host's admin API, shaped like the Functions host's: <c>GET /admin/host/status</c>,
 /// <c>GET /admin/functions</c>, and <c>POST /admin/functions/{name}</c> with <c>{"input": "…"}</c>
 /// to run a timer or queue function now. Unlike Azure, the call returns once the function ran.
+/// <c>GET /admin/metrics</c> (local only) gives the totals of the apps' counters (<see cref="MeterTotals"/>).
 /// </summary>
 public static class AdminEndpoints
 {
@@ -23,6 +24,7 @@ public static class AdminEndpoints
         admin.MapGet("/host/status", () => Results.Json(new JsonObject { ["state"] = "Running", ["functions"] = functions.Count }));
         admin.MapGet("/functions", (HostSettings settings) => Results.Json(new JsonArray([.. functions.Select(f => Describe(f, settings))])));
         admin.MapPost("/functions/{name}", RunNowAsync);
+        admin.MapGet("/metrics", (MeterTotals totals) => Results.Json(totals.Snapshot()));
         return endpoints;
     }
 

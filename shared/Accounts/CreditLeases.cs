@@ -1,0 +1,548 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Bourse.Storage;
+using Bourse.Telemetry;
+using Bourse.Usage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bourse.Accounts;
+
+/// <summary>
+/// Admission from memory against a durable lease (escrow): this instance holds, per account it serves,
+/// a lease row for a slice of the balance (the balance row's <c>Leased</c> is the sum of live leases, and
+/// a grant is one ETag-checked transaction of both rows, so the leases of all instances never exceed the
+/// balance). A call reserves its worst case from the lease under the account's lock, with no I/O; its
+/// actual charge goes to a buffer that <see cref="SyncAsync"/> commits in one transaction of the
+/// account's partition (balance, lease, usage totals and the events for settlement on the lease row),
+/// at least every <see cref="AccountsOptions.FlushInterval"/>, topping the lease up from recent spend in
+/// the same transaction. A lease that stops being synced expires; the janitor then releases it
+/// (<see cref="CreditJanitor"/>). A crash loses at most the charges not yet synced: under-billing,
+/// never overspend.
+/// </summary>
+public sealed partial class CreditLeases(
+    CreditAccountTable credits, DueIndex due, UsageEventPublisher publisher, IOptions<AccountsOptions> options, TimeProvider time, ILogger<CreditLeases> logger)
+{
+    /// <summary>Charges per sync: with the balance, the lease and a few usage-total rows, within the 100 rows of one transaction.</summary>
+    public const int MaxChargesPerSync = 90;
+
+    /// <summary>A lease is only worth taking when it covers at least this many calls like the one asking.</summary>
+    private const int MinCallsPerLease = 2;
+
+    /// <summary>A lease is never more than this share of what the balance has free, so other instances can lease too.</summary>
+    private const int ShareOfAvailable = 2;
+
+    private static readonly TimeSpan SpendHorizon = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan NoLeaseBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, AccountLease> _accounts = new(StringComparer.Ordinal);
+    private readonly Lock _sendGate = new();
+    private List<(AccountLease Account, UsageEvent Event)> _toSend = [];
+
+    /// <summary>This process's id on its lease rows: a restarted process is a new instance (the old one's leases expire).</summary>
+    public string Instance { get; } = "i" + RandomNumberGenerator.GetHexString(16, lowercase: true);
+
+    /// <summary>
+    /// Reserves <paramref name="worstCase"/> from this instance's lease on the account, granting or
+    /// topping the lease up first if needed (the only wait: the first call of an account, or a burst
+    /// beyond the lease). Null: the account is served by exact holds (its free balance is too small to lease).
+    /// </summary>
+    public async ValueTask<LeaseTicket?> TryAdmitAsync(string accountId, string keyId, string requestId, long worstCase, CancellationToken cancellationToken)
+    {
+        var account = _accounts.GetOrAdd(accountId, id => new AccountLease(id));
+        for (var round = 0; round < 3; round++)
+        {
+            Task sync;
+            lock (account.Gate)
+            {
+                var now = time.GetUtcNow();
+                account.LastUsed = now;
+                if (account.ValidUntil > now && account.Headroom >= worstCase)
+                {
+                    account.Reserved += worstCase;
+                    account.LargestCall = Math.Max(account.LargestCall, worstCase);
+                    var ticket = new LeaseTicket(accountId, keyId, requestId, worstCase, now);
+                    account.InFlight[requestId] = ticket;
+                    if (account.Headroom < account.LargestCall * MinCallsPerLease)
+                    {
+                        _ = StartSync(account); // top up in the background before it runs out
+                    }
+
+                    return ticket;
+                }
+
+                if (account.NoLeaseUntil > now)
+                {
+                    return null;
+                }
+
+                account.Wanted = Math.Max(account.Wanted, worstCase);
+                sync = StartSync(account);
+            }
+
+            await sync.WaitAsync(cancellationToken);
+        }
+
+        return null;
+    }
+
+    /// <summary>Records the actual charge of an admitted call (at most what it reserved) for the next sync; no I/O.</summary>
+    public long Complete(LeaseTicket ticket, long actual, UsageEvent usage)
+    {
+        var account = _accounts[ticket.AccountId];
+        var charge = Math.Clamp(actual, 0, ticket.Reserved);
+        lock (account.Gate)
+        {
+            account.Reserved -= ticket.Reserved;
+            account.InFlight.Remove(ticket.RequestId);
+            account.Unflushed += charge;
+            account.Charges.Add(new Charge(ticket.KeyId, charge, usage with { CostMicroUsdc = charge }));
+            if (account.Charges.Count >= MaxChargesPerSync)
+            {
+                _ = StartSync(account);
+            }
+        }
+
+        return charge;
+    }
+
+    /// <summary>Gives an admitted call's reservation back (it ended before anything was produced).</summary>
+    public void Cancel(LeaseTicket ticket)
+    {
+        var account = _accounts[ticket.AccountId];
+        lock (account.Gate)
+        {
+            account.Reserved -= ticket.Reserved;
+            account.InFlight.Remove(ticket.RequestId);
+        }
+    }
+
+    /// <summary>The calls in flight on this instance's lease of the account (what GET /v1/credits shows as open).</summary>
+    public IReadOnlyList<LeaseTicket> InFlight(string accountId)
+    {
+        if (!_accounts.TryGetValue(accountId, out var account))
+        {
+            return [];
+        }
+
+        lock (account.Gate)
+        {
+            return [.. account.InFlight.Values];
+        }
+    }
+
+    /// <summary>Commits this instance's buffered charges of the account now (GET /v1/credits reads after it).</summary>
+    public async Task FlushAsync(string accountId, CancellationToken cancellationToken)
+    {
+        if (!_accounts.TryGetValue(accountId, out var account))
+        {
+            return;
+        }
+
+        for (var round = 0; round < 3; round++) // a failing store leaves them buffered: the keeper retries
+        {
+            Task sync;
+            lock (account.Gate)
+            {
+                if (account.Charges.Count == 0)
+                {
+                    return;
+                }
+
+                sync = StartSync(account);
+            }
+
+            await sync.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One tick of the background keeper: syncs every account with charges to post, a lease to renew, top
+    /// up or release; then sends the usage events those syncs committed, many per queue message.
+    /// </summary>
+    public async Task TickAsync(bool releaseAll, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var syncs = new List<Task>();
+        foreach (var account in _accounts.Values)
+        {
+            lock (account.Gate)
+            {
+                var renewal = account.Amount > 0 && now >= account.ExpiresAt - (options.Value.LeaseLifetime / 2);
+                var idle = account.Amount > 0 && account.Reserved == 0 && (releaseAll || now - account.LastUsed > IdleRelease);
+                var low = account.Amount > 0 && account.Headroom < account.LargestCall * MinCallsPerLease && now - account.LastUsed < IdleRelease && account.NoLeaseUntil <= now;
+                if (account.Charges.Count > 0 || renewal || idle || low || account.Unsent.Count > 0)
+                {
+                    syncs.Add(StartSync(account, releaseAll));
+                }
+            }
+        }
+
+        await Task.WhenAll(syncs);
+        await SendAsync(cancellationToken);
+    }
+
+    private Task StartSync(AccountLease account, bool release = false)
+    {
+        // Under account.Gate: one sync at a time per account; callers share the running one.
+        if (account.Sync is { IsCompleted: false } running)
+        {
+            return running;
+        }
+
+        return account.Sync = Task.Run(async () =>
+        {
+            try
+            {
+                await SyncAsync(account, release);
+            }
+            catch (Exception e)
+            {
+                Log.SyncFailed(logger, account.AccountId, e);
+                lock (account.Gate)
+                {
+                    account.NoLeaseUntil = time.GetUtcNow() + NoLeaseBackoff;
+                    account.Cached = null; // read everything again next time
+                }
+            }
+        });
+    }
+
+    private async Task SyncAsync(AccountLease account, bool release)
+    {
+        var started = time.GetTimestamp();
+        using var activity = BourseTelemetry.Source.StartActivity("bourse.credits.lease_sync");
+        await credits.EnsureTableAsync(CancellationToken.None);
+        long seq;
+        List<Charge> charges;
+        List<UsageEvent> unsent;
+        long reserved, restUnflushed, wanted, largest;
+        bool idle;
+        var now = time.GetUtcNow();
+        lock (account.Gate)
+        {
+            seq = ++account.Seq;
+            charges = account.Unsent.Count >= LeaseRows.MaxUnsent ? [] : [.. account.Charges.Take(MaxChargesPerSync)];
+            unsent = [.. account.Unsent];
+            reserved = account.Reserved;
+            restUnflushed = account.Unflushed - charges.Sum(c => c.Amount);
+            wanted = account.Wanted;
+            largest = Math.Max(account.LargestCall, wanted);
+            idle = reserved == 0 && restUnflushed == 0 && (release || now - account.LastUsed > IdleRelease);
+            account.Wanted = 0;
+        }
+
+        var sum = charges.Sum(c => c.Amount);
+        var spendRate = account.SpendPerSecond;
+        for (var attempt = 0; ; attempt++)
+        {
+            var rows = account.Cached ??= await ReadRowsAsync(account.AccountId, charges, now);
+            await EnsureTotalsAsync(account.AccountId, rows, charges, now);
+            var (balance, balanceEtag) = rows.Balance;
+            if (balanceEtag is null && sum == 0)
+            {
+                // No balance row: nothing deposited, nothing to lease.
+                lock (account.Gate)
+                {
+                    account.NoLeaseUntil = now + NoLeaseBackoff;
+                }
+
+                return;
+            }
+
+            // The lease as stored (a lease the janitor released is gone: its charges go straight to the balance).
+            var leased = rows.Lease?.GetInt64("Amount") ?? 0;
+            var charged = Math.Min(sum, leased + Math.Max(0, balance.Available)); // beyond the lease only what is free: never overspend
+            var afterCharges = leased - Math.Min(charged, leased);
+            var free = afterCharges - reserved - restUnflushed;
+            long grant = 0;
+            if (!idle)
+            {
+                var desired = Math.Max(largest * MinCallsPerLease * 4, (long)(spendRate * SpendHorizon.TotalSeconds)) + wanted;
+                var affordable = Math.Max(0, balance.Available - (charged - Math.Min(charged, leased))) / ShareOfAvailable;
+                grant = Math.Min(Math.Max(0, desired - free), affordable);
+                if (free < wanted && free + grant < wanted * MinCallsPerLease)
+                {
+                    grant = 0; // too small to lease: this account is served by exact holds for a while
+                }
+            }
+
+            var amount = idle ? 0 : afterCharges + grant;
+            var postedBeyondLease = charged - Math.Min(charged, leased);
+            var nextBalance = balance with
+            {
+                Posted = balance.Posted + charged,
+                Leased = balance.Leased - Math.Min(charged, leased) + grant - (idle ? afterCharges : 0),
+            };
+            var expiresAt = now + options.Value.LeaseLifetime;
+            var actions = new List<TableTransactionAction>();
+            if (balanceEtag is not null && (charged != 0 || grant != 0 || idle))
+            {
+                actions.Add(CreditAccountTable.BalanceAction(account.AccountId, nextBalance, balanceEtag));
+            }
+
+            var events = unsent.Concat(charges.Select(c => c.Event)).ToList();
+            var leaseRow = new TableEntity(account.AccountId, LeaseRows.Row(Instance))
+            {
+                ["Amount"] = amount, ["ExpiresAt"] = expiresAt, ["Seq"] = seq, ["Instance"] = Instance,
+            };
+            LeaseRows.WriteOutbox(leaseRow, events);
+            var deleteLease = amount == 0 && events.Count == 0 && rows.Lease is not null;
+            if (rows.Lease is { } existing)
+            {
+                actions.Add(deleteLease
+                    ? new TableTransactionAction(TableTransactionActionType.Delete, existing, existing.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, leaseRow, existing.ETag));
+            }
+            else if (amount > 0 || events.Count > 0)
+            {
+                // A new lease row: indexed by its expiry first, so the janitor finds it if this instance dies.
+                await due.AddAsync(LeaseRows.DueKind, expiresAt, account.AccountId + "|" + Instance, CancellationToken.None);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, leaseRow));
+            }
+
+            foreach (var group in charges.GroupBy(c => (Day: DateOnly.FromDateTime(c.Event.OccurredAt.UtcDateTime), c.KeyId, c.Event.Model)))
+            {
+                var (totals, etag) = rows.Totals[group.Key];
+                var updated = UsageTotals.Add(totals, group.Count(), group.Sum(c => c.Event.PromptTokens), group.Sum(c => c.Event.CompletionTokens), group.Sum(c => c.Amount));
+                rows.Totals[group.Key] = (updated, etag);
+                actions.Add(UsageTotals.Action(account.AccountId, updated, etag));
+            }
+
+            if (actions.Count == 0)
+            {
+                return;
+            }
+
+            var (outcome, _, responses) = await credits.CommitAsync(actions, CancellationToken.None);
+            if (outcome == CreditAccountTable.Commit.Done)
+            {
+                // The ETags of what was written: the next sync needs no read while no one else writes.
+                var i = 0;
+                var newBalanceEtag = balanceEtag;
+                if (balanceEtag is not null && (charged != 0 || grant != 0 || idle))
+                {
+                    newBalanceEtag = responses![i++].Headers.ETag;
+                }
+
+                TableEntity? newLease = null;
+                if (!deleteLease && (rows.Lease is not null || amount > 0 || events.Count > 0))
+                {
+                    leaseRow.ETag = responses![i++].Headers.ETag ?? default;
+                    newLease = leaseRow;
+                }
+                else if (rows.Lease is not null)
+                {
+                    i++;
+                }
+
+                foreach (var key in charges.Select(c => (DateOnly.FromDateTime(c.Event.OccurredAt.UtcDateTime), c.KeyId, c.Event.Model)).Distinct())
+                {
+                    rows.Totals[key] = (rows.Totals[key].Totals, responses![i++].Headers.ETag);
+                }
+
+                var etagsKnown = (balanceEtag is null || newBalanceEtag is not null) && (newLease is null || leaseRow.ETag != default) && rows.Totals.Values.All(t => t.ETag is not null);
+                account.Cached = etagsKnown ? rows with { Balance = (nextBalance, newBalanceEtag), Lease = newLease } : null;
+                lock (account.Gate)
+                {
+                    account.Amount = amount;
+                    account.Unflushed -= sum;
+                    account.Charges.RemoveRange(0, charges.Count);
+                    account.ExpiresAt = expiresAt;
+                    account.ValidUntil = amount > 0 ? expiresAt - options.Value.LeaseMargin : DateTimeOffset.MinValue;
+                    account.NoLeaseUntil = !idle && amount - reserved - account.Unflushed < Math.Max(wanted, 1) ? now + NoLeaseBackoff : DateTimeOffset.MinValue;
+                    var seconds = Math.Max(0.1, (now - account.LastSync).TotalSeconds);
+                    account.SpendPerSecond = (account.SpendPerSecond * 0.7) + (0.3 * sum / seconds);
+                    account.LastSync = now;
+                    account.Unsent.AddRange(charges.Select(c => c.Event));
+                }
+
+                if (charges.Count > 0)
+                {
+                    lock (_sendGate)
+                    {
+                        _toSend.AddRange(charges.Select(c => (account, c.Event)));
+                    }
+                }
+
+                BourseTelemetry.Flushes.Add(1);
+                BourseTelemetry.FlushedCharges.Add(charges.Count);
+                if (grant != 0 || idle)
+                {
+                    BourseTelemetry.LeaseWrites.Add(1);
+                }
+
+                if (postedBeyondLease > 0 || charged < sum)
+                {
+                    Log.ChargedOutsideLease(logger, account.AccountId, sum, charged);
+                }
+
+                activity?.SetTag("charges", charges.Count);
+                activity?.SetTag("granted", grant);
+                activity?.SetTag("attempts", attempt + 1);
+                Log.Synced(logger, account.AccountId, charges.Count, charged, grant, amount, time.GetElapsedTime(started).TotalMilliseconds);
+                return;
+            }
+
+            // Someone else wrote the balance (a deposit, another instance) or our answer was lost: read again.
+            var fresh = await ReadRowsAsync(account.AccountId, charges, now);
+            if (fresh.Lease?.GetInt64("Seq") == seq)
+            {
+                // It committed; only its answer was lost. Take the stored rows as they are.
+                account.Cached = fresh;
+                lock (account.Gate)
+                {
+                    account.Amount = fresh.Lease.GetInt64("Amount") ?? 0;
+                    account.Unflushed -= sum;
+                    account.Charges.RemoveRange(0, charges.Count);
+                    account.ExpiresAt = expiresAt;
+                    account.ValidUntil = account.Amount > 0 ? expiresAt - options.Value.LeaseMargin : DateTimeOffset.MinValue;
+                    account.Unsent.AddRange(charges.Select(c => c.Event));
+                }
+
+                lock (_sendGate)
+                {
+                    _toSend.AddRange(charges.Select(c => (account, c.Event)));
+                }
+
+                return;
+            }
+
+            account.Cached = fresh;
+            await CreditAccountTable.BackoffAsync(attempt, CancellationToken.None);
+        }
+    }
+
+    private async Task SendAsync(CancellationToken cancellationToken)
+    {
+        List<(AccountLease Account, UsageEvent Event)> batch;
+        lock (_sendGate)
+        {
+            batch = _toSend;
+            _toSend = [];
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await publisher.PublishManyAsync([.. batch.Select(b => b.Event)], cancellationToken);
+        }
+        catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+        {
+            Log.SendFailed(logger, batch.Count, e);
+            lock (_sendGate)
+            {
+                _toSend.InsertRange(0, batch); // the lease rows still carry them; try again next tick
+            }
+
+            return;
+        }
+
+        foreach (var group in batch.GroupBy(b => b.Account))
+        {
+            var sent = group.Select(b => b.Event.EventId).ToHashSet(StringComparer.Ordinal);
+            lock (group.Key.Gate)
+            {
+                group.Key.Unsent.RemoveAll(e => sent.Contains(e.EventId)); // the next sync writes the lease row without them
+            }
+        }
+    }
+
+    private async Task<Rows> ReadRowsAsync(string accountId, List<Charge> charges, DateTimeOffset now)
+    {
+        var balance = credits.ReadBalanceAsync(accountId, CancellationToken.None);
+        var lease = credits.Table.GetEntityIfExistsAsync<TableEntity>(accountId, LeaseRows.Row(Instance));
+        await Task.WhenAll(balance, lease);
+        var rows = new Rows(balance.Result, lease.Result.HasValue ? lease.Result.Value : null, []);
+        await EnsureTotalsAsync(accountId, rows, charges, now);
+        return rows;
+    }
+
+    private async Task EnsureTotalsAsync(string accountId, Rows rows, List<Charge> charges, DateTimeOffset now)
+    {
+        var missing = charges.Select(c => (Day: DateOnly.FromDateTime(c.Event.OccurredAt.UtcDateTime), c.KeyId, c.Event.Model)).Distinct().Where(k => !rows.Totals.ContainsKey(k)).ToList();
+        var reads = await Task.WhenAll(missing.Select(k => UsageTotals.ReadAsync(credits.Table, accountId, k.Day, k.KeyId, k.Model, CancellationToken.None)));
+        for (var i = 0; i < missing.Count; i++)
+        {
+            rows.Totals[missing[i]] = reads[i];
+        }
+
+        // Old days' rows are done with.
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var old in rows.Totals.Keys.Where(k => k.Day < today.AddDays(-1)).ToList())
+        {
+            rows.Totals.Remove(old);
+        }
+    }
+
+    private sealed record Charge(string KeyId, long Amount, UsageEvent Event);
+
+    /// <summary>The stored rows a sync writes, with their ETags, as this instance last wrote or read them.</summary>
+    private sealed record Rows((CreditBalance Balance, ETag? ETag) Balance, TableEntity? Lease, Dictionary<(DateOnly Day, string KeyId, string Model), (UsageSummary Totals, ETag? ETag)> Totals);
+
+    private sealed class AccountLease(string accountId)
+    {
+        public string AccountId { get; } = accountId;
+
+        public Lock Gate { get; } = new();
+
+        /// <summary>The lease as last committed (what the lease row says).</summary>
+        public long Amount { get; set; }
+
+        public long Reserved { get; set; }
+
+        public long Unflushed { get; set; }
+
+        public long Headroom => Amount - Reserved - Unflushed;
+
+        public long Wanted { get; set; }
+
+        public long LargestCall { get; set; }
+
+        public double SpendPerSecond { get; set; }
+
+        public long Seq { get; set; }
+
+        public DateTimeOffset ExpiresAt { get; set; }
+
+        public DateTimeOffset ValidUntil { get; set; }
+
+        public DateTimeOffset NoLeaseUntil { get; set; }
+
+        public DateTimeOffset LastUsed { get; set; }
+
+        public DateTimeOffset LastSync { get; set; }
+
+        public List<Charge> Charges { get; } = [];
+
+        public List<UsageEvent> Unsent { get; } = [];
+
+        public Dictionary<string, LeaseTicket> InFlight { get; } = new(StringComparer.Ordinal);
+
+        public Task? Sync { get; set; }
+
+        public Rows? Cached { get; set; }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2400, LogLevel.Debug, "Lease sync {AccountId}: {Charges} charges ({Charged} micro-USDC), granted {Granted}, lease now {Amount}, {Ms} ms")]
+        public static partial void Synced(ILogger logger, string accountId, int charges, long charged, long granted, long amount, double ms);
+
+        [LoggerMessage(2401, LogLevel.Warning, "Lease sync {AccountId} failed; its charges stay buffered and are retried")]
+        public static partial void SyncFailed(ILogger logger, string accountId, Exception exception);
+
+        [LoggerMessage(2402, LogLevel.Warning, "Lease of {AccountId} was gone (expired): {Wanted} micro-USDC of charges were posted as {Charged} against what the balance had free")]
+        public static partial void ChargedOutsideLease(ILogger logger, string accountId, long wanted, long charged);
+
+        [LoggerMessage(2403, LogLevel.Warning, "Sending {Count} usage events to the settlement queue failed; retrying next tick (their lease rows keep them)")]
+        public static partial void SendFailed(ILogger logger, int count, Exception exception);
+    }
+}
