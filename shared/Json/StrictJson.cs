@@ -35,8 +35,8 @@ public static class StrictJson
                     case JsonTokenType.PropertyName when !keys.Peek().Add(reader.GetString()!):
                         var key = reader.GetString()!;
                         return $"The key '{(key.Length > 64 ? key[..64] + "…" : key)}' appears twice in one object.";
-                    case JsonTokenType.String:
-                        _ = reader.GetString();
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        _ = reader.GetString(); // only an escape can make a lone surrogate: the bytes are valid UTF-8
                         break;
                 }
             }

@@ -55,6 +55,18 @@ public sealed class ChatRequestParserTests
     }
 
     [Fact]
+    public void Parse_NestedDeeperThanTheLimit_400_AndValidEscapesPass()
+    {
+        var deep = new string('[', 64) + new string(']', 64);
+        var (_, tooDeep) = ChatRequestParser.Parse(Encoding.UTF8.GetBytes($$"""{"model":"m","messages":[{"role":"user","content":"hi"}],"metadata":{{deep}}}"""));
+        var (request, error) = ChatRequestParser.Parse("""{"model":"m","messages":[{"role":"user","content":"caf\u00e9 \ud83d\ude00"}]}"""u8);
+
+        Assert.Equal(400, tooDeep!.Status);
+        Assert.Null(error);
+        Assert.Equal("café 😀", (string?)request!.Body["messages"]![0]!["content"]);
+    }
+
+    [Fact]
     public void Parse_InvalidUtf8_400()
     {
         byte[] body = [.. """{"model":"m","messages":[{"role":"user","content":"h"""u8, 0xC3, 0x28, 0xFF, .. "\"}]}"u8];

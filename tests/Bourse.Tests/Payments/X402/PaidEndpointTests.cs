@@ -9,6 +9,7 @@ namespace Bourse.Tests.Payments.X402;
 /// upstream simulator): 402 shapes, payment into the model's vault, stream, replay refused, upstream
 /// failure settles nothing.
 /// </summary>
+[Collection(PayeeBalances.Name)]
 public sealed class PaidEndpointTests
 {
     [Fact]

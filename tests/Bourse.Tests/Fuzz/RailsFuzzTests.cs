@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Bourse.Tests.Infrastructure;
+using Bourse.Tests.Routing;
+using Xunit.Abstractions;
+
+namespace Bourse.Tests.Fuzz;
+
+/// <summary>
+/// rails-fuzz.mjs: a few hundred seeded hostile requests on both chat rails of the running stack. Each
+/// answer must be a 4xx in the rail's format, never a 5xx, and neither the account's credits nor the
+/// payees' USDC may move. The seed is printed; <c>BOURSE_FUZZ_SEED=n</c> reproduces a run.
+/// </summary>
+[Collection(PayeeBalances.Name)]
+public sealed class RailsFuzzTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task BothRails_HostileInput_Every4xxInTheRailsFormatAndNoMoneyMoves()
+    {
+        var account = await TestAccount.CreateAsync(depositMicroUsdc: 5_000_000);
+        var script = Path.Combine(LocalStack.RepositoryRoot, "tests", "Bourse.Tests", "Fuzz", "rails-fuzz.mjs");
+        var chainFile = Path.Combine(Path.GetTempPath(), $"chain-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(chainFile, LocalStack.Instance.Chain.GetRawText());
+        try
+        {
+            using var node = Process.Start(new ProcessStartInfo("node", [script, LocalStack.Instance.Api, chainFile, account.ApiKey])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var stdout = node.StandardOutput.ReadToEndAsync();
+            var stderr = node.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+            await node.WaitForExitAsync(timeout.Token);
+            output.WriteLine(await stdout);
+
+            Assert.True(node.ExitCode == 0, $"rails-fuzz.mjs failed:\n{await stdout}\n{await stderr}");
+            Assert.Contains(" 0 failures", await stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(chainFile);
+        }
+
+        var credits = await account.CreditsAsync();
+        Assert.Equal((5_000_000L, 0L, 0L), (credits.GetProperty("deposited").GetInt64(), credits.GetProperty("posted").GetInt64(), credits.GetProperty("pending").GetInt64()));
+    }
+}
