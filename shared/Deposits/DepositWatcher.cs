@@ -14,7 +14,7 @@ namespace Bourse.Deposits;
 /// once, and however often a run is retried or crashes half-way, a transaction is credited once.
 /// </summary>
 public sealed partial class DepositWatcher(
-    SolanaPayDeposits deposits, CreditHolds credits, SolanaRpcClient rpc, IOptions<DepositOptions> options, TimeProvider time, ILogger<DepositWatcher> logger)
+    SolanaPayDeposits deposits, CreditAccounts credits, SolanaRpcClient rpc, IOptions<DepositOptions> options, TimeProvider time, ILogger<DepositWatcher> logger)
 {
     public const string CreditIdPrefix = "solpay|";
     private const int MaxPages = 10;

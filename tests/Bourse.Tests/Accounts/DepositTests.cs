@@ -217,7 +217,7 @@ public sealed class DepositTests
 
     private static TableClient Table() => new TableServiceClient(LocalStack.Instance.Storage).GetTableClient(TableNames.Deposits);
 
-    private static CreditHolds Credits() => new(new TableServiceClient(LocalStack.Instance.Storage), Options.Create(new AccountsOptions { KeyPepper = new string('p', 32) }), TimeProvider.System);
+    private static CreditAccounts Credits() => new(new CreditAccountTable(new TableServiceClient(LocalStack.Instance.Storage)), TimeProvider.System);
 
     private static SolanaPayDeposits Deposits(TimeProvider? clock = null) => new(
         new TableServiceClient(LocalStack.Instance.Storage),
