@@ -88,8 +88,7 @@ public sealed class ListingStoreTests
         var first = await registry.CurrentAsync(CancellationToken.None);
         await store.UpsertAsync([listing with { Status = ListingStatus.Delisted, LastSeenSlot = 2 }], CancellationToken.None);
         var beforeRefresh = await registry.CurrentAsync(CancellationToken.None);
-        time.Advance(TimeSpan.FromSeconds(16));
-        var refreshed = await WaitForAsync(registry, s => s.ReadAt > first.ReadAt);
+        var refreshed = await WaitForAsync(registry, s => s.ReadAt > first.ReadAt, time);
 
         Assert.Equal(listing.VaultAuthority, first.Paid(listing.ModelId)!.VaultAuthority);
         Assert.Same(first, beforeRefresh);
@@ -110,10 +109,12 @@ public sealed class ListingStoreTests
         LastSeenSlot: slot,
         Source: ListingSource.Chain);
 
-    private static async Task<ListingSnapshot> WaitForAsync(ListingRegistry registry, Func<ListingSnapshot, bool> done)
+    /// <summary>Waits for <paramref name="done"/>, moving <paramref name="time"/> past a refresh interval each try: the background loop may start its wait after any one move.</summary>
+    private static async Task<ListingSnapshot> WaitForAsync(ListingRegistry registry, Func<ListingSnapshot, bool> done, FakeTimeProvider? time = null)
     {
         for (var i = 0; i < 200; i++)
         {
+            time?.Advance(TimeSpan.FromSeconds(16));
             var current = await registry.CurrentAsync(CancellationToken.None);
             if (done(current))
             {
