@@ -182,14 +182,18 @@ public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture
         for (var i = 1; i <= 3; i++)
         {
             signatures.Add(await SendAsync(TokenProgram.TransferChecked(
-                PublicKey.Parse(chain.Address("payerUsdcAccount")), PublicKey.Parse(chain.Address("usdcMint")), vault, Payer.PublicKey, 7, 6)));
+                PublicKey.Parse(chain.Address("payerUsdcAccount")), PublicKey.Parse(chain.Address("usdcMint")), vault, Payer.PublicKey, (ulong)i * 7, 6)));
         }
 
+        // Three transfers, not one sent again: equal transfers under one blockhash are the same bytes (ed25519 signs
+        // deterministically), which the chain answers AlreadyProcessed and the sender takes as confirmed.
+        Assert.Equal(3, signatures.Distinct(StringComparer.Ordinal).Count());
         var both = await Task.WhenAll(a.Cycle.RunCycleAsync(CancellationToken.None), b.Cycle.RunCycleAsync(CancellationToken.None));
 
         Assert.All(both, r => Assert.Empty(r.Failures));
         var facts = (await FactsAsync(a, gemma.GetProperty("mint").GetString()!)).Where(f => signatures.Contains(f.Signature)).ToList();
-        Assert.Equal(3, facts.Count);
+        Assert.Equal(signatures.Order(StringComparer.Ordinal), facts.Select(f => f.Signature).Order(StringComparer.Ordinal));
+        Assert.Equal([7L, 14, 21], facts.Select(f => f.Amount).Order());
         await AssertAgreesWithChainAsync(a);
         Assert.Equal(0, (await a.Cycle.RunCycleAsync(CancellationToken.None)).Writes);
         Assert.Equal(0, (await b.Cycle.RunCycleAsync(CancellationToken.None)).Writes);
