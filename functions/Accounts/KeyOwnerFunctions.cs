@@ -26,9 +26,7 @@ public sealed class KeyOwnerFunctions(ApiKeys keys, CreditAccounts credits, Cred
         var auth = await owners.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
         if (auth.Owner is not { } owner)
         {
-            return auth.Outcome == KeyAuthenticationOutcome.RateLimited
-                ? Problems.TooManyRequests("This API key's requests-per-minute limit is reached.", auth.RetryAfter ?? TimeSpan.FromSeconds(1))
-                : Problems.Unauthorized("Sign in with your wallet (POST /api/auth/challenge, then /api/auth/session) and send 'Authorization: Bearer bs_sess_…'.");
+            return Problems.NoOwner(auth, "Sign in with your wallet (POST /api/auth/challenge, then /api/auth/session) and send 'Authorization: Bearer bs_sess_…'.");
         }
 
         if (!owner.IsWallet)

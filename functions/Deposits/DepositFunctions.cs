@@ -19,9 +19,7 @@ public sealed class DepositFunctions(SolanaPayDeposits deposits, OwnerAuthentica
         var auth = await owners.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
         if (auth.Owner is not { } owner)
         {
-            return auth.Outcome == KeyAuthenticationOutcome.RateLimited
-                ? Problems.TooManyRequests("This API key's requests-per-minute limit is reached.", auth.RetryAfter ?? TimeSpan.FromSeconds(1))
-                : Problems.Unauthorized("Send a wallet session token or an API key as 'Authorization: Bearer …'.");
+            return Problems.NoOwner(auth, "Send a wallet session token or an API key as 'Authorization: Bearer …'.");
         }
 
         var o = options.Value;
@@ -43,9 +41,7 @@ public sealed class DepositFunctions(SolanaPayDeposits deposits, OwnerAuthentica
         var auth = await owners.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
         if (auth.Owner is not { } owner)
         {
-            return auth.Outcome == KeyAuthenticationOutcome.RateLimited
-                ? Problems.TooManyRequests("This API key's requests-per-minute limit is reached.", auth.RetryAfter ?? TimeSpan.FromSeconds(1))
-                : Problems.Unauthorized("Send a wallet session token or an API key as 'Authorization: Bearer …'.");
+            return Problems.NoOwner(auth, "Send a wallet session token or an API key as 'Authorization: Bearer …'.");
         }
 
         return await deposits.GetAsync(owner.AccountId, depositId, cancellationToken) is { } deposit

@@ -1,3 +1,4 @@
+using Bourse.Accounts;
 using Microsoft.AspNetCore.Http;
 
 namespace Bourse.Functions.Http;
@@ -8,6 +9,11 @@ internal static class Problems
     public static IResult BadRequest(string detail) => Results.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid.");
 
     public static IResult Unauthorized(string detail) => Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in.");
+
+    /// <summary>Why an owner route has no owner: 429 for a key past its per-minute limit, 401 (saying <paramref name="detail"/>) otherwise.</summary>
+    public static IResult NoOwner(OwnerAuthentication auth, string detail) => auth.Outcome == KeyAuthenticationOutcome.RateLimited
+        ? TooManyRequests("This API key's requests-per-minute limit is reached.", auth.RetryAfter ?? TimeSpan.FromSeconds(1))
+        : Unauthorized(detail);
 
     public static IResult Forbidden(string detail) => Results.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed.");
 
