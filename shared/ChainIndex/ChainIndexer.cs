@@ -70,14 +70,15 @@ public sealed partial class ChainIndexer(
         }
 
         var stage = System.Diagnostics.Stopwatch.StartNew();
-        var listings = await accounts.RunAsync(idl, settings, report, cancellationToken)
+        var read = await accounts.RunAsync(idl, settings, report, cancellationToken);
+        var listings = read?.Listings
             ?? _lastListings
             ?? await StoredListingsAsync(cancellationToken);
         _lastListings = listings;
         report.Listings = listings;
         report.Timings["accounts"] = stage.Elapsed;
         stage.Restart();
-        await RegisterAsync(listings, report, cancellationToken);
+        await RegisterAsync(listings, read, report, cancellationToken);
         report.Timings["listings"] = stage.Elapsed;
         stage.Restart();
         await tokens.RunAsync(listings, settings, report, cancellationToken);
@@ -100,8 +101,12 @@ public sealed partial class ChainIndexer(
         return report;
     }
 
-    /// <summary>The listings into the <c>Listings</c> registry (which writes only what changed).</summary>
-    private async Task RegisterAsync(IReadOnlyList<ChainListing> listings, IndexerCycleReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// The listings into the <c>Listings</c> registry (which writes only what changed). When this cycle read the
+    /// program's listing accounts (<paramref name="read"/>), a chain listing whose account is gone (closed) is marked
+    /// Delisted, so that calls stop paying its vault from the next registry refresh on.
+    /// </summary>
+    private async Task RegisterAsync(IReadOnlyList<ChainListing> listings, ListingsRead? read, IndexerCycleReport report, CancellationToken cancellationToken)
     {
         var mapped = new List<Listing>(listings.Count);
         foreach (var l in listings)
@@ -119,6 +124,13 @@ public sealed partial class ChainIndexer(
         try
         {
             report.ListingRows = (await registry.UpsertAsync(mapped, cancellationToken)).Written;
+            if (read is not null)
+            {
+                var present = listings.Select(l => l.ModelId).ToHashSet(StringComparer.Ordinal);
+                var delisted = await registry.DelistClosedAsync(
+                    l => !present.Contains(l.ModelId) && l.ListingAccount is { } account && !read.Accounts.Contains(account), read.Slot, cancellationToken);
+                report.ListingRows += delisted.Written;
+            }
         }
         catch (RequestFailedException e)
         {
@@ -175,16 +187,15 @@ public sealed partial class ChainIndexer(
     private async Task<IReadOnlyList<ChainListing>> StoredListingsAsync(CancellationToken cancellationToken)
     {
         var listings = new List<ChainListing>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ChainListing.AccountType}");
-        await foreach (var row in tables.ProgramAccounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var account in tables.ProgramAccountsAsync(ChainListing.AccountType, cancellationToken))
         {
             try
             {
-                listings.Add(ChainListing.From(row.RowKey, new QuasarRecord(ChainListing.AccountType, [.. row]), row.GetInt64("AccountSlot") ?? 0));
+                listings.Add(ChainListing.From(account.Address, account.ToRecord(), account.Slot));
             }
-            catch (Exception e) when (e is FormatException or InvalidCastException or KeyNotFoundException)
+            catch (Exception e) when (e is FormatException or InvalidCastException or KeyNotFoundException or OverflowException)
             {
-                Log.StoredListingUnreadable(logger, row.RowKey, e.Message);
+                Log.StoredListingUnreadable(logger, account.Address, e.Message);
             }
         }
 

@@ -7,7 +7,8 @@ namespace Bourse.ChainIndex;
 /// <summary>
 /// The indexer's tables and how their rows read: <see cref="MintState"/> (<c>ModelMints</c>), <see cref="VaultState"/>
 /// (<c>ModelVaults</c>), <see cref="ChainFact"/> (<c>ChainHistory</c>), the program's accounts decoded by the IDL
-/// (<c>ProgramAccounts</c>: partition the IDL account type, row key the address, one column per field) and the
+/// (<c>ProgramAccounts</c>: partition the IDL account type, one row per shard of addresses, see
+/// <see cref="ProgramAccountShards"/>; read with <see cref="ProgramAccountAsync"/> and <see cref="ProgramAccountsAsync"/>) and the
 /// indexer's checkpoints and lease (<c>IndexerState</c>). The market API reads through the read methods here.
 /// </summary>
 /// <param name="prefix">Prepended to every table name (tests use a private prefix on the shared storage).</param>
@@ -31,6 +32,47 @@ public sealed class ChainTables(TableServiceClient service, string prefix = "")
         foreach (var table in new[] { ProgramAccounts, Mints, Vaults, History, State })
         {
             await table.CreateIfNotExistsAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One program account as last indexed, or null when it is not stored: the type's shard count is read from its row
+    /// keys (RowKey only, one row per shard), then the one shard that holds the address.
+    /// </summary>
+    public async Task<StoredProgramAccount?> ProgramAccountAsync(string accountType, string address, CancellationToken cancellationToken)
+    {
+        var counts = new HashSet<int>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountType}");
+        await foreach (var row in ProgramAccounts.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (ProgramAccountShards.ShardCountOf(row.RowKey) is { } n)
+            {
+                counts.Add(n);
+            }
+        }
+
+        foreach (var count in counts)
+        {
+            var shard = await ProgramAccounts.GetEntityIfExistsAsync<TableEntity>(accountType, ProgramAccountShards.RowKey(count, ProgramAccountShards.ShardOf(address, count)), cancellationToken: cancellationToken);
+            if (shard.HasValue && ProgramAccountShards.Read(shard.Value!).FirstOrDefault(a => a.Address == address) is { } account)
+            {
+                return account;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every stored program account of a type, shard by shard (in no particular order).</summary>
+    public async IAsyncEnumerable<StoredProgramAccount> ProgramAccountsAsync(string accountType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountType}");
+        await foreach (var row in ProgramAccounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            foreach (var account in ProgramAccountShards.Read(row))
+            {
+                yield return account;
+            }
         }
     }
 

@@ -7,6 +7,7 @@ public sealed class IndexerCycleReport
     private int _accountsDecoded;
     private int _accountsRefused;
     private int _accountRows;
+    private int _accountsWritten;
     private int _tokenRows;
     private int _facts;
     private int _checkpoints;
@@ -20,8 +21,11 @@ public sealed class IndexerCycleReport
     /// <summary>Accounts whose data did not decode as the type their discriminator names (wrong length, bad field).</summary>
     public int AccountsRefused => _accountsRefused;
 
-    /// <summary>ProgramAccounts rows written or deleted.</summary>
+    /// <summary>ProgramAccounts rows (shards of accounts) written or deleted.</summary>
     public int AccountRows => _accountRows;
+
+    /// <summary>Accounts in the ProgramAccounts shards written this cycle (an unchanged shard is not written).</summary>
+    public int AccountsWritten => _accountsWritten;
 
     /// <summary>ModelMints and ModelVaults rows written.</summary>
     public int TokenRows => _tokenRows;
@@ -47,8 +51,16 @@ public sealed class IndexerCycleReport
 
     public IReadOnlyList<ChainListing> Listings { get; set; } = [];
 
-    /// <summary>Wall time per stage: accounts, listings, tokens, history.</summary>
+    /// <summary>Wall time per stage: accounts (of which fetch, read hashes, hash, decode+write), listings, tokens, history.</summary>
     public Dictionary<string, TimeSpan> Timings { get; } = [];
+
+    internal void AddTime(string stage, TimeSpan time)
+    {
+        lock (Timings)
+        {
+            Timings[stage] = Timings.GetValueOrDefault(stage) + time;
+        }
+    }
 
     internal void Read(int n) => Interlocked.Add(ref _accountsRead, n);
 
@@ -56,7 +68,9 @@ public sealed class IndexerCycleReport
 
     internal void Refused() => Interlocked.Increment(ref _accountsRefused);
 
-    internal void WroteAccounts(int n) => Interlocked.Add(ref _accountRows, n);
+    internal void WroteAccounts(int n) => Interlocked.Add(ref _accountsWritten, n);
+
+    internal void WroteAccountRows(int n) => Interlocked.Add(ref _accountRows, n);
 
     internal void WroteTokens(int n) => Interlocked.Add(ref _tokenRows, n);
 
@@ -75,5 +89,5 @@ public sealed class IndexerCycleReport
     }
 
     public override string ToString() =>
-        $"accounts read {AccountsRead}, decoded {AccountsDecoded}, refused {AccountsRefused}; writes {Writes} (accounts {AccountRows}, tokens {TokenRows}, facts {Facts}, checkpoints {Checkpoints}, listings {ListingRows}); transactions {Transactions}; failures {Failures.Count}";
+        $"accounts read {AccountsRead}, decoded {AccountsDecoded}, refused {AccountsRefused}, written {AccountsWritten}; writes {Writes} (account shards {AccountRows}, tokens {TokenRows}, facts {Facts}, checkpoints {Checkpoints}, listings {ListingRows}); transactions {Transactions}; failures {Failures.Count}";
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure.Data.Tables;
 using Bourse.Quasar;
 using Bourse.Solana.Rpc;
@@ -8,20 +7,23 @@ namespace Bourse.ChainIndex;
 
 /// <summary>
 /// The program's accounts, type by type: <c>getProgramAccounts</c> with the type's discriminator as a memcmp filter,
-/// decoded by the IDL into <c>ProgramAccounts</c>. Only rows whose data changed are written; rows of accounts that
-/// are gone (closed) are deleted. Returns every listing, changed or not.
+/// decoded by the IDL into <c>ProgramAccounts</c>, packed into shard rows (<see cref="ProgramAccountShards"/>). Only
+/// shards whose content changed are decoded and written; a closed account leaves its shard (rewritten, or deleted
+/// when empty). Returns every listing, changed or not.
 /// </summary>
 public sealed partial class ProgramAccountSource(SolanaRpcClient rpc, ChainTables tables, ChangeCache cache, ILogger<ProgramAccountSource> logger)
 {
-    public async Task<IReadOnlyList<ChainListing>?> RunAsync(QuasarIdl idl, IndexerOptions options, IndexerCycleReport report, CancellationToken cancellationToken)
+    /// <summary>Indexes every account type; returns the listings, or null when they could not be read this cycle.</summary>
+    public async Task<ListingsRead?> RunAsync(QuasarIdl idl, IndexerOptions options, IndexerCycleReport report, CancellationToken cancellationToken)
     {
-        List<ChainListing>? listings = null;
-        foreach (var type in idl.Accounts)
+        // Two types at a time: one type's getProgramAccounts answer is read while another's shards are written.
+        ListingsRead? listings = null;
+        await Parallel.ForEachAsync(idl.Accounts, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (type, ct) =>
         {
             var source = $"accounts:{type.Name}";
             try
             {
-                var found = await IndexTypeAsync(idl, type, options, report, cancellationToken);
+                var found = await IndexTypeAsync(idl, type, options, report, ct);
                 if (type.Name == ChainListing.AccountType)
                 {
                     listings = found;
@@ -32,14 +34,16 @@ public sealed partial class ProgramAccountSource(SolanaRpcClient rpc, ChainTable
                 report.Fail(source, e.Message);
                 Log.SourceFailed(logger, source, e.Message);
             }
-        }
+        });
 
         return listings;
     }
 
-    private async Task<List<ChainListing>> IndexTypeAsync(QuasarIdl idl, IdlAccount type, IndexerOptions options, IndexerCycleReport report, CancellationToken cancellationToken)
+    private async Task<ListingsRead> IndexTypeAsync(QuasarIdl idl, IdlAccount type, IndexerOptions options, IndexerCycleReport report, CancellationToken cancellationToken)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var answer = await rpc.GetProgramAccountsAsync(idl.ProgramId.ToString(), [type.Filter], cancellationToken: cancellationToken);
+        report.AddTime("accounts: fetch", watch.Elapsed);
         if (!answer.IsSuccess)
         {
             throw new RpcFailureException($"getProgramAccounts: {answer.Error.Kind} {answer.Error.Message}");
@@ -48,74 +52,122 @@ public sealed partial class ProgramAccountSource(SolanaRpcClient rpc, ChainTable
         var slot = (long)answer.Value!.Context.Slot;
         var accounts = answer.Value.Value;
         report.Read(accounts.Length);
+        watch.Restart();
         var known = await cache.PartitionAsync(tables.ProgramAccounts, type.Name, cancellationToken);
-        var isListing = type.Name == ChainListing.AccountType;
-        var listings = new List<ChainListing>();
-        var changed = new List<TableEntity>();
-        var seen = new HashSet<string>(accounts.Length, StringComparer.Ordinal);
-        var decoded = 0;
+        report.AddTime("accounts: read hashes", watch.Elapsed);
+        watch.Restart();
+
+        // Shard the accounts by address; a shard whose content hash is what was last written is left alone.
+        var current = known.Rows.Keys.Select(ProgramAccountShards.ShardCountOf).Max() ?? 0;
+        var shardCount = ProgramAccountShards.ShardCount(type, accounts.Length, accounts.Sum(a => (long)a.Account.Data.Length), current);
+        var shards = new List<(string Address, byte[] Data)>?[shardCount];
         foreach (var keyed in accounts)
         {
-            var data = keyed.Account.Data;
-            var hash = Hash(data);
-            var unchanged = known.IsUnchanged(keyed.Pubkey, hash);
-            seen.Add(keyed.Pubkey);
-            if (unchanged && !isListing)
+            (shards[ProgramAccountShards.ShardOf(keyed.Pubkey, shardCount)] ??= []).Add((keyed.Pubkey, keyed.Account.Data));
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var changed = new List<(string RowKey, string Hash, List<(string Address, byte[] Data)> Accounts)>();
+        for (var i = 0; i < shardCount; i++)
+        {
+            if (shards[i] is not { } shard)
             {
                 continue;
             }
 
-            decoded++;
-            if (!type.TryDecode(data, out var record, out var error))
+            shard.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
+            var key = ProgramAccountShards.RowKey(shardCount, i);
+            var hash = ProgramAccountShards.Hash(shard);
+            keys.Add(key);
+            if (!known.IsUnchanged(key, hash))
             {
-                report.Refused();
-                Log.Refused(logger, keyed.Pubkey, type.Name, error);
-                continue;
+                changed.Add((key, hash, shard));
             }
+        }
 
-            if (isListing)
+        report.AddTime("accounts: shard+hash", watch.Elapsed);
+        watch.Restart();
+
+        // Listings are decoded every cycle (they are few): the registry gets all of them, changed or not.
+        var listings = new List<ChainListing>();
+        var decodedListings = new Dictionary<string, QuasarRecord>(StringComparer.Ordinal);
+        var isListing = type.Name == ChainListing.AccountType;
+        if (isListing)
+        {
+            foreach (var keyed in accounts)
             {
+                if (Decode(type, keyed.Pubkey, keyed.Account.Data, report) is not { } record)
+                {
+                    continue;
+                }
+
                 try
                 {
                     listings.Add(ChainListing.From(keyed.Pubkey, record, slot));
+                    decodedListings[keyed.Pubkey] = record;
                 }
                 catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
                 {
                     report.Refused();
                     Log.Refused(logger, keyed.Pubkey, type.Name, e.Message);
-                    continue;
                 }
             }
 
-            if (!unchanged)
-            {
-                changed.Add(ProgramAccountColumns.ToEntity(type.Name, keyed.Pubkey, record, slot, data.Length, hash));
-            }
+            report.Decoded(accounts.Length);
         }
 
-        report.Decoded(decoded);
-        var written = await TableBatches.UpsertAsync(tables.ProgramAccounts, changed, options.WriteParallelism, cancellationToken);
-        foreach (var row in changed)
+        // Changed shards: decode their accounts and write each shard as one row, several at a time.
+        var written = 0;
+        await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.WriteParallelism), CancellationToken = cancellationToken }, async (shard, ct) =>
         {
-            known.Rows[row.RowKey] = row.GetString(ChangeCache.HashColumn)!;
-        }
+            var records = new List<(string Address, int Size, QuasarRecord Record)>(shard.Accounts.Count);
+            foreach (var (address, data) in shard.Accounts)
+            {
+                var record = isListing ? decodedListings.GetValueOrDefault(address) : Decode(type, address, data, report);
+                if (record is not null)
+                {
+                    records.Add((address, data.Length, record));
+                }
+            }
 
-        var gone = known.Rows.Keys.Where(k => !seen.Contains(k)).ToList();
+            if (!isListing)
+            {
+                report.Decoded(shard.Accounts.Count);
+            }
+
+            var entity = ProgramAccountShards.ToEntity(type.Name, shard.RowKey, records, slot, shard.Hash);
+            await tables.ProgramAccounts.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+            known.Rows[shard.RowKey] = shard.Hash;
+            report.WroteAccounts(records.Count);
+            Interlocked.Increment(ref written);
+        });
+
+        report.AddTime("accounts: decode+write", watch.Elapsed);
+        watch.Restart();
+
+        // Shards now empty (their accounts closed) or of a former shard count.
+        var gone = known.Rows.Keys.Where(k => !keys.Contains(k)).ToList();
         written += await TableBatches.DeleteAsync(tables.ProgramAccounts, type.Name, gone, options.WriteParallelism, cancellationToken);
         foreach (var key in gone)
         {
             known.Rows.TryRemove(key, out _);
         }
 
-        report.WroteAccounts(written);
-        return listings;
+        report.WroteAccountRows(written);
+        report.AddTime("accounts: decode+write", watch.Elapsed);
+        return new ListingsRead(listings, isListing ? accounts.Select(a => a.Pubkey).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(), slot);
     }
 
-    internal static string Hash(ReadOnlySpan<byte> data)
+    private QuasarRecord? Decode(IdlAccount type, string address, byte[] data, IndexerCycleReport report)
     {
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(data, digest);
-        return Convert.ToHexString(digest[..16]);
+        if (type.TryDecode(data, out var record, out var error))
+        {
+            return record;
+        }
+
+        report.Refused();
+        Log.Refused(logger, address, type.Name, error);
+        return null;
     }
 
     private static partial class Log

@@ -113,6 +113,22 @@ public sealed class ListingStore : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Marks Delisted every listing read from the chain (not yet delisted) whose program account is gone
+    /// (<paramref name="closed"/> says which): the indexer calls it after a complete read of the listing accounts.
+    /// An operator's listing is left alone. Writes nothing when none is gone.
+    /// </summary>
+    public async Task<ListingWrites> DelistClosedAsync(Func<Listing, bool> closed, long slot, CancellationToken cancellationToken)
+    {
+        await LoadOnceAsync(cancellationToken);
+        var gone = _known.Values
+            .Select(k => k.Listing)
+            .Where(l => l.Source == ListingSource.Chain && l.Status != ListingStatus.Delisted && closed(l))
+            .Select(l => l with { Status = ListingStatus.Delisted, LastSeenSlot = Math.Max(slot, l.LastSeenSlot) })
+            .ToList();
+        return gone.Count == 0 ? ListingWrites.None : await UpsertAsync(gone, cancellationToken);
+    }
+
     /// <summary>Writes one same-partition batch; null when a row changed since it was last seen (nothing was written).</summary>
     private async Task<ListingWrites?> SubmitAsync((Listing Listing, ETag? ETag)[] batch, CancellationToken cancellationToken)
     {

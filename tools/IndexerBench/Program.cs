@@ -80,7 +80,7 @@ foreach (var n in sizes)
 static void Print(string what, IndexerCycleReport r, TimeSpan elapsed, int accounts) =>
     Console.WriteLine(
         $"  {what}: {elapsed.TotalSeconds:0.00} s, {accounts / elapsed.TotalSeconds:N0} accounts/s through the cycle; read {r.AccountsRead:N0}, decoded {r.AccountsDecoded:N0}, " +
-        $"rows written {r.Writes:N0} (accounts {r.AccountRows:N0}, mints/vaults {r.TokenRows}, facts {r.Facts}, checkpoints {r.Checkpoints}, listings {r.ListingRows}), failures {r.Failures.Count}; " +
+        $"accounts written {r.AccountsWritten:N0}; rows written {r.Writes:N0} (account shards {r.AccountRows:N0}, mints/vaults {r.TokenRows}, facts {r.Facts}, checkpoints {r.Checkpoints}, listings {r.ListingRows}), failures {r.Failures.Count}; " +
         string.Join(", ", r.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")));
 
 static async Task<(IndexerCycleReport, TimeSpan)> TimeAsync(ChainIndexer indexer)

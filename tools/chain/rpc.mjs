@@ -135,8 +135,12 @@ function compileFilter(filter) {
     if (encoding === 'base58' && typeof bytes === 'string' && bytes.length > 128) throw invalidParams('Invalid param: encoded binary (base 58) data should be less than 129 bytes');
     const needle = decodeEncoded(bytes, encoding);
     if (!needle) throw invalidParams(`Invalid param: invalid memcmp bytes for encoding ${encoding}`);
-    return (acc) => acc.data.length >= offset + needle.length
-      && Buffer.compare(Buffer.from(acc.data.subarray(offset, offset + needle.length)), Buffer.from(needle)) === 0;
+    // Compared in place (no copy per account: a large program's accounts are filtered type by type).
+    return (acc) => {
+      if (acc.data.length < offset + needle.length) return false;
+      for (let i = 0; i < needle.length; i += 1) if (acc.data[offset + i] !== needle[i]) return false;
+      return true;
+    };
   }
   if (filter && filter.tokenAccountState) return (acc) => isTokenAccount(acc);
   throw invalidParams('Invalid param: unknown filter');
@@ -398,6 +402,26 @@ export const methods = {
     const lamports = uintParam(params[1], 'lamports');
     if (!faucet) throw new RpcError(CODES.INTERNAL_ERROR, 'airdrop faucet not configured');
     return submit(chain, faucet, [SystemProgram.transfer({ fromPubkey: faucet.publicKey, toPubkey: new PublicKey(to), lamports })]);
+  },
+
+  // Local-chain cheatcode in surfpool's shape: writes an account as given (fields left out keep their value). An
+  // account of 0 lamports is closed: litesvm drops it, as the runtime does at the end of a transaction. Tests use it
+  // to create or close program accounts without the program.
+  surfnet_setAccount: ({ chain }, params) => {
+    const address = pubkeyParam(params[0]);
+    const update = params[1];
+    if (!update || typeof update !== 'object') throw invalidParams('Invalid param: expected an account update object');
+    const current = chain.getAccount(address);
+    const lamports = update.lamports ?? (current ? Number(current.lamports) : 0);
+    uintParam(lamports, 'lamports');
+    let data = current ? current.data : new Uint8Array(0);
+    if (update.data !== undefined) {
+      if (typeof update.data !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(update.data)) throw invalidParams('Invalid param: data must be hex');
+      data = Uint8Array.from(Buffer.from(update.data, 'hex'));
+    }
+    const owner = update.owner !== undefined ? pubkeyParam(update.owner) : (current ? current.owner : SystemProgram.programId.toBase58());
+    chain.setAccount(address, { lamports, owner, data, executable: update.executable ?? current?.executable ?? false });
+    return withContext(chain, null);
   },
 };
 

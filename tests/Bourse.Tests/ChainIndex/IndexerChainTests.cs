@@ -3,9 +3,11 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Bourse.ChainIndex;
 using Bourse.Listings;
+using Bourse.Quasar;
 using Bourse.Solana;
 using Bourse.Solana.Programs;
 using Bourse.Solana.Rpc;
+using Bourse.Tests.Quasar;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -26,19 +28,33 @@ public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture
 
         Assert.Empty(report.Failures);
         Assert.Equal(0, report.AccountsRefused);
-        var accounts = await RowsAsync(idx.Tables.ProgramAccounts);
+        var accounts = new List<StoredProgramAccount>();
+        foreach (var type in idx.Cycle.Idl.Accounts)
+        {
+            await foreach (var account in idx.Tables.ProgramAccountsAsync(type.Name, CancellationToken.None))
+            {
+                accounts.Add(account);
+            }
+        }
+
         Assert.Equal(
             new Dictionary<string, int> { ["ModelListing"] = 2, ["Order"] = 1, ["ProtocolConfig"] = 1, ["ProviderOffer"] = 1, ["RevenueVault"] = 2 },
-            accounts.GroupBy(r => r.PartitionKey).ToDictionary(g => g.Key, g => g.Count()));
+            accounts.GroupBy(r => r.Type).ToDictionary(g => g.Key, g => g.Count()));
+        Assert.Equal(report.AccountsWritten, accounts.Count);
         var gemma = chain.Model(Gemma);
-        var listingRow = accounts.Single(r => r.PartitionKey == "ModelListing" && r.GetString("model_id") == Gemma);
-        Assert.Equal(gemma.GetProperty("listing").GetString(), listingRow.RowKey);
-        Assert.Equal(gemma.GetProperty("mint").GetString(), listingRow.GetString("mint"));
-        Assert.Equal("B", listingRow.GetString("track"));
-        Assert.Equal(500, listingRow.GetInt32("model_fee_bps"));
-        Assert.Equal("""["us","eu"]""", accounts.Single(r => r.PartitionKey == "ProviderOffer").GetString("regions"));
-        Assert.Equal(250_000, accounts.Single(r => r.PartitionKey == "Order").GetInt64("amount"));
-        Assert.Equal(100, accounts.Single(r => r.PartitionKey == "ProtocolConfig").GetInt32("protocol_fee_bps"));
+        var listingRow = accounts.Single(r => r.Type == "ModelListing" && r.Fields.GetProperty("model_id").GetString() == Gemma);
+        Assert.Equal(gemma.GetProperty("listing").GetString(), listingRow.Address);
+        Assert.Equal(gemma.GetProperty("mint").GetString(), listingRow.Fields.GetProperty("mint").GetString());
+        Assert.Equal("B", listingRow.Fields.GetProperty("track").GetString());
+        Assert.Equal(500, listingRow.Fields.GetProperty("model_fee_bps").GetInt32());
+        Assert.Equal("""["us","eu"]""", accounts.Single(r => r.Type == "ProviderOffer").Fields.GetProperty("regions").GetRawText());
+        Assert.Equal(250_000, accounts.Single(r => r.Type == "Order").Fields.GetProperty("amount").GetInt64());
+        Assert.Equal(100, accounts.Single(r => r.Type == "ProtocolConfig").Fields.GetProperty("protocol_fee_bps").GetInt32());
+
+        // One account read back alone, through the shard that holds it.
+        var one = await idx.Tables.ProgramAccountAsync("ModelListing", listingRow.Address, CancellationToken.None);
+        Assert.Equal(listingRow.Fields.GetRawText(), one?.Fields.GetRawText());
+        Assert.Null(await idx.Tables.ProgramAccountAsync("Order", listingRow.Address, CancellationToken.None));
 
         var listings = (await idx.Registry.ReadAllAsync(CancellationToken.None)).ToDictionary(l => l.ModelId);
         foreach (var (id, track, fee) in new[] { (Gemma, ListingTrack.B, 500), (DeepSeek, ListingTrack.A, 300) })
@@ -81,12 +97,14 @@ public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture
         Assert.Empty(second.Failures);
         Assert.Equal(7, second.AccountsRead);
         Assert.Equal(0, second.Writes);
+        Assert.Equal(0, second.AccountsWritten);
         Assert.Equal((0, 0, 0, 0, 0), (second.AccountRows, second.TokenRows, second.Facts, second.Checkpoints, second.ListingRows));
 
         // A new instance (cold cache) reads what is stored and still writes nothing.
         var cold = await chain.CreateIndexer(prefix).Cycle.RunCycleAsync(CancellationToken.None);
         Assert.Empty(cold.Failures);
         Assert.Equal(0, cold.Writes);
+        Assert.Equal(0, cold.AccountsWritten);
     }
 
     [Fact]
@@ -123,6 +141,55 @@ public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture
 
         var again = await idx.Cycle.RunCycleAsync(CancellationToken.None);
         Assert.Equal(0, again.Writes);
+    }
+
+    [Fact]
+    public async Task AClosedAccount_LeavesItsShard_AndAClosedListingIsDelisted_WrittenOnce()
+    {
+        var idl = QuasarIdl.Default;
+        var prefix = Prefix();
+        var idx = chain.CreateIndexer(prefix);
+        var random = new Random(17);
+        var modelId = "test/closed-" + prefix;
+        var listingFields = IdlValues.For(idl.Account("ModelListing").Layout, random);
+        listingFields["model_id"] = modelId;
+        listingFields["status"] = "Approved";
+        listingFields["track"] = "B";
+        listingFields["token_program"] = ProgramIds.Token;
+        var listing = Keypair.Generate().PublicKey.ToString();
+        var order = Keypair.Generate().PublicKey.ToString();
+        await SetAccountAsync(listing, 10_000_000, idl.ProgramId.ToString(), idl.Account("ModelListing").Encode(listingFields));
+        await SetAccountAsync(order, 10_000_000, idl.ProgramId.ToString(), idl.Account("Order").Encode(IdlValues.For(idl.Account("Order").Layout, random)));
+        try
+        {
+            var opened = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+            Assert.Equal(9, opened.AccountsRead);
+            Assert.Equal(ListingStatus.Approved, (await idx.Registry.FindAsync(modelId, CancellationToken.None))?.Status);
+            Assert.NotNull(await idx.Tables.ProgramAccountAsync("Order", order, CancellationToken.None));
+
+            // Closed (0 lamports, no data, back to the system program), as the program's close instructions leave them.
+            await SetAccountAsync(listing, 0, "11111111111111111111111111111111", []);
+            await SetAccountAsync(order, 0, "11111111111111111111111111111111", []);
+            var closed = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+
+            Assert.Empty(closed.Failures);
+            Assert.Equal(7, closed.AccountsRead);
+            Assert.InRange(closed.AccountRows, 2, 4); // the two shards that held them: rewritten, or deleted if now empty
+            Assert.Null(await idx.Tables.ProgramAccountAsync("Order", order, CancellationToken.None));
+            Assert.Null(await idx.Tables.ProgramAccountAsync("ModelListing", listing, CancellationToken.None));
+            var stored = await idx.Registry.FindAsync(modelId, CancellationToken.None);
+            Assert.Equal((ListingStatus.Delisted, listing), (stored?.Status, stored?.ListingAccount));
+            Assert.Equal(1, closed.ListingRows);
+            Assert.Equal(ListingStatus.Approved, (await idx.Registry.FindAsync(Gemma, CancellationToken.None))?.Status);
+
+            Assert.Equal(0, (await idx.Cycle.RunCycleAsync(CancellationToken.None)).Writes);
+            Assert.Equal(0, (await chain.CreateIndexer(prefix).Cycle.RunCycleAsync(CancellationToken.None)).Writes);
+        }
+        finally
+        {
+            await SetAccountAsync(listing, 0, "11111111111111111111111111111111", []);
+            await SetAccountAsync(order, 0, "11111111111111111111111111111111", []);
+        }
     }
 
     [Fact]
@@ -214,6 +281,16 @@ public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture
         return transaction.Id;
     }
 
+    /// <summary>Writes an account on the local chain (its <c>surfnet_setAccount</c> cheatcode): how a test opens or closes a program account without the program.</summary>
+    private async Task SetAccountAsync(string address, ulong lamports, string owner, byte[] data)
+    {
+        using var http = new HttpClient();
+        var body = JsonSerializer.Serialize(new object[] { address, new Dictionary<string, object> { ["lamports"] = lamports, ["owner"] = owner, ["data"] = Convert.ToHexString(data) } });
+        using var response = await http.PostAsync(chain.Rpc, new StringContent($$"""{"jsonrpc":"2.0","id":1,"method":"surfnet_setAccount","params":{{body}}}""", System.Text.Encoding.UTF8, "application/json"));
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.False(answer.TryGetProperty("error", out var error), error.ToString());
+    }
+
     /// <summary>Vault balances and supplies in the tables equal what getTokenAccountBalance and getTokenSupply say.</summary>
     private async Task AssertAgreesWithChainAsync(IndexerChainFixture.Indexer idx)
     {
@@ -242,16 +319,5 @@ public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture
         }
 
         return facts;
-    }
-
-    private static async Task<List<TableEntity>> RowsAsync(TableClient table)
-    {
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>())
-        {
-            rows.Add(row);
-        }
-
-        return rows;
     }
 }
