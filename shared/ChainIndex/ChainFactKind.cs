@@ -9,6 +9,13 @@ public enum ChainFactKind
     /// <summary>USDC out of the model's vault: what a buyback spent. Amount: micro-USDC.</summary>
     Buyback,
 
+    /// <summary>
+    /// USDC out of the model's vault to the treasury: the buyback crank's collection of the treasury's share (a vault
+    /// the crank's key holds). Not a buyback: nothing is bought or burned. The indexer stores every vault outflow as
+    /// <see cref="Buyback"/>; the market tells collections apart by the crank's own record (table <c>Buybacks</c>).
+    /// </summary>
+    Collection,
+
     /// <summary>Model tokens burned (Burn / BurnChecked on the model's mint). Amount: token units.</summary>
     Burn,
 

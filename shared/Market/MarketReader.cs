@@ -76,7 +76,7 @@ public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog,
         var now = time.GetUtcNow();
         if (listing is null)
         {
-            return new MarketDetail(now, modelId, false, null, Preview(model!, days, last24h), days, [], [], []);
+            return new MarketDetail(now, modelId, false, null, Preview(model!, days, last24h), days, [], [], [], []);
         }
 
         var state = await ChainStateAsync(cancellationToken);
@@ -86,7 +86,8 @@ public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog,
             now, modelId, listing.Status != ListingStatus.Delisted, card, model is null ? null : Preview(model, days, last24h), days,
             [.. Newest(history, ChainFactKind.Buyback).Take(HistoryLimit).Select(Event)],
             [.. Newest(history, ChainFactKind.Burn).Take(HistoryLimit).Select(Event)],
-            card.Supply is { } supply ? SupplyByDay(supply, history, days.Select(d => d.Day), now) : []);
+            card.Supply is { } supply ? SupplyByDay(supply, history, days.Select(d => d.Day), now) : [],
+            [.. Newest(history, ChainFactKind.Collection).Take(HistoryLimit).Select(Event)]);
     }
 
     /// <summary>End-of-day supply: today's supply, less what was minted after the day ended, plus what was burned after it.</summary>
@@ -115,15 +116,26 @@ public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog,
     }
 
     /// <summary>
-    /// The indexer's history plus the crank's own record of its buybacks and burns (table <c>Buybacks</c>) for the
-    /// transactions the indexer has not seen (yet, or at all: a crank-held vault's swap is not a program buyback).
-    /// A transaction both know is shown once, as the indexer saw it.
+    /// The indexer's history merged with the crank's own record of its jobs (table <c>Buybacks</c>): see <see cref="Merge"/>.
     /// </summary>
-    private async Task<IReadOnlyList<ChainFact>> WithCrankAsync(string modelId, IReadOnlyList<ChainFact> history, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ChainFact>> WithCrankAsync(string modelId, IReadOnlyList<ChainFact> history, CancellationToken cancellationToken) =>
+        Merge(history, await crank.JobsAsync(modelId, cancellationToken));
+
+    /// <summary>
+    /// The indexer's history plus the crank's record of its buybacks and burns for the transactions the indexer has
+    /// not seen (yet, or at all: a crank-held vault's swap is not a program buyback); a transaction both know is shown
+    /// once, as the indexer saw it. A vault outflow that is a job's collection step (the treasury's share moved out)
+    /// is relabelled <see cref="ChainFactKind.Collection"/>: a buyback is the swap (and its burn), not the collection.
+    /// </summary>
+    public static IReadOnlyList<ChainFact> Merge(IReadOnlyList<ChainFact> history, IEnumerable<BuybackJob> jobs)
     {
-        var known = history.Where(f => f.Kind is ChainFactKind.Buyback or ChainFactKind.Burn).Select(f => (f.Kind, f.Signature)).ToHashSet();
-        var merged = history.ToList();
-        foreach (var job in await crank.JobsAsync(modelId, cancellationToken))
+        var all = jobs.ToList();
+        var collections = all.Where(j => j.CollectSignature is not null).Select(j => j.CollectSignature!).ToHashSet(StringComparer.Ordinal);
+        var merged = history
+            .Select(f => f.Kind == ChainFactKind.Buyback && collections.Contains(f.Signature) ? f with { Kind = ChainFactKind.Collection } : f)
+            .ToList();
+        var known = merged.Where(f => f.Kind is ChainFactKind.Buyback or ChainFactKind.Burn).Select(f => (f.Kind, f.Signature)).ToHashSet();
+        foreach (var job in all)
         {
             if (job.State is not (BuybackState.SwapConfirmed or BuybackState.BurnSent or BuybackState.Done) || job.SwapSignature is null)
             {
