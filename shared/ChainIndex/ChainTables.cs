@@ -122,13 +122,14 @@ public sealed class ChainTables(TableServiceClient service, string prefix = "")
         ["TransferFeeBasisPoints"] = m.TransferFeeBasisPoints,
         ["TransferFeeMaximum"] = m.TransferFeeMaximum,
         ["WithheldInMint"] = m.WithheldInMint,
+        ["WithheldInAccounts"] = m.WithheldInAccounts,
         ["Slot"] = m.Slot,
     };
 
     public static MintState ToMint(TableEntity e) => new(
         e.RowKey, e.GetString("ModelId") ?? "", e.GetString("Listing") ?? "", e.GetString("TokenProgram") ?? "",
         e.GetInt64("Supply") ?? 0, (byte)(e.GetInt32("Decimals") ?? 0), e.GetInt32("TransferFeeBasisPoints"), e.GetInt64("TransferFeeMaximum"),
-        e.GetInt64("WithheldInMint") ?? 0, e.GetInt64("Slot") ?? 0);
+        e.GetInt64("WithheldInMint") ?? 0, e.GetInt64("Slot") ?? 0, e.GetInt64("WithheldInAccounts") ?? 0);
 
     public static TableEntity ToEntity(VaultState v) => new(VaultPartition, v.VaultUsdcAccount)
     {

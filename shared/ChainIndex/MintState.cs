@@ -9,7 +9,8 @@ namespace Bourse.ChainIndex;
 /// <param name="TransferFeeBasisPoints">Token-2022 transfer fee in force now (null: no TransferFeeConfig).</param>
 /// <param name="TransferFeeMaximum">The fee's cap per transfer, when there is a fee.</param>
 /// <param name="WithheldInMint">Transfer fees harvested to the mint and not withdrawn yet.</param>
+/// <param name="WithheldInAccounts">Transfer fees still withheld in the mint's token accounts (not harvested yet; Token-2022 with a fee only).</param>
 /// <param name="Slot">The slot of the read that produced this row.</param>
 public sealed record MintState(
     string Mint, string ModelId, string Listing, string TokenProgram, long Supply, byte Decimals,
-    int? TransferFeeBasisPoints, long? TransferFeeMaximum, long WithheldInMint, long Slot);
+    int? TransferFeeBasisPoints, long? TransferFeeMaximum, long WithheldInMint, long Slot, long WithheldInAccounts = 0);

@@ -10,12 +10,15 @@ using Microsoft.Extensions.Logging;
 namespace Bourse.ChainIndex;
 
 /// <summary>
-/// Listed models' mints (supply, decimals, Token-2022 transfer fee and fees withheld in the mint) and vaults (USDC
+/// Listed models' mints (supply, decimals, Token-2022 transfer fee, fees withheld in the mint and in its token
+/// accounts) and vaults (USDC
 /// held), read 100 accounts per <c>getMultipleAccounts</c> into <c>ModelMints</c> and <c>ModelVaults</c>; only rows
 /// whose content changed are written (the slot alone is no change).
 /// </summary>
 public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables tables, ChangeCache cache, ILogger<TokenStateSource> logger)
 {
+    private const byte AccountTypeAccount = 2;
+
     private const int MaxAccountsPerCall = 100;
 
     public async Task RunAsync(IReadOnlyList<ChainListing> listings, IndexerOptions options, IndexerCycleReport report, CancellationToken cancellationToken)
@@ -40,6 +43,7 @@ public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables ta
         var vaults = new List<TableEntity>();
         var knownMints = await cache.PartitionAsync(tables.Mints, ChainTables.MintPartition, cancellationToken);
         var knownVaults = await cache.PartitionAsync(tables.Vaults, ChainTables.VaultPartition, cancellationToken);
+        var withheld = await WithheldInAccountsAsync(byMint.Values.Where(l => l.TokenProgram == ProgramIds.Token2022.ToString()).Select(l => l.Mint), cancellationToken);
         foreach (var chunk in addresses.Chunk(MaxAccountsPerCall))
         {
             var answer = await rpc.GetMultipleAccountsAsync(chunk, cancellationToken: cancellationToken);
@@ -59,7 +63,7 @@ public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables ta
 
                 if (byMint.TryGetValue(chunk[i], out var listing) && MintRow(listing, account, slot) is { } mint)
                 {
-                    AddIfChanged(mints, knownMints, ChainTables.ToEntity(mint));
+                    AddIfChanged(mints, knownMints, ChainTables.ToEntity(mint with { WithheldInAccounts = mint.TransferFeeBasisPoints is null ? 0 : withheld.GetValueOrDefault(mint.Mint) }));
                 }
 
                 if (byVault.TryGetValue(chunk[i], out listing) && VaultRow(listing, account, slot) is { } vault)
@@ -74,6 +78,31 @@ public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables ta
         written += await TableBatches.UpsertAsync(tables.Vaults, vaults, options.WriteParallelism, cancellationToken);
         Remember(knownVaults, vaults);
         report.WroteTokens(written);
+    }
+
+    /// <summary>
+    /// Per Token-2022 mint, the transfer fees withheld in its token accounts (not harvested to the mint yet): the
+    /// mint's token accounts by <c>getProgramAccounts</c> (mint at offset 0, account type "account"), as the fee
+    /// harvester finds them. One call per Token-2022 listing per cycle.
+    /// </summary>
+    private async Task<Dictionary<string, long>> WithheldInAccountsAsync(IEnumerable<string> mints, CancellationToken cancellationToken)
+    {
+        var withheld = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var mint in mints.Distinct(StringComparer.Ordinal))
+        {
+            var answer = await rpc.GetProgramAccountsAsync(
+                ProgramIds.Token2022.ToString(),
+                [ProgramAccountFilter.Memcmp(TokenAccount.Layout.Mint, Bourse.Solana.PublicKey.Parse(mint).Bytes), ProgramAccountFilter.Memcmp(Token2022Extensions.AccountTypeOffset, [AccountTypeAccount])],
+                cancellationToken: cancellationToken);
+            if (!answer.IsSuccess)
+            {
+                throw new RpcFailureException($"getProgramAccounts (token accounts of {mint}): {answer.Error.Kind} {answer.Error.Message}");
+            }
+
+            withheld[mint] = answer.Value!.Value.Sum(a => checked((long)(Token2022Extensions.Read(a.Account.Data).TransferFeeAmount?.WithheldAmount ?? 0)));
+        }
+
+        return withheld;
     }
 
     private MintState? MintRow(ChainListing listing, AccountInfo account, long slot)

@@ -112,7 +112,8 @@ public sealed class MarketReader(ListingRegistry listings, ModelCatalog catalog,
             vault?.Amount,
             Math.Max(mint?.Slot ?? 0, vault?.Slot ?? 0) is > 0 and var slot ? slot : null,
             last24h, MarketVolumes.Total(days),
-            Newest(history, ChainFactKind.Buyback).Select(Event).FirstOrDefault());
+            Newest(history, ChainFactKind.Buyback).Select(Event).FirstOrDefault(),
+            mint?.TransferFeeBasisPoints is null ? null : mint.WithheldInMint + mint.WithheldInAccounts);
     }
 
     /// <summary>

@@ -123,8 +123,17 @@ public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture
         var burnGemma = await SendAsync(TokenProgram.BurnChecked(PublicKey.Parse(chain.Address("payerGemmaAccount")), PublicKey.Parse(gemmaMint), Payer.PublicKey, 1_000_000, 6));
         var burnDeepseek = await SendAsync(TokenProgram.BurnChecked(
             PublicKey.Parse(chain.Address("payerDeepseekAccount")), PublicKey.Parse(deepseekMint), Payer.PublicKey, 2_000_000, 6, ProgramIds.Token2022));
+        // A Token-2022 transfer withholds its fee (50 bps) in the destination account, until harvested.
+        var withheldBefore = (await idx.Tables.MintsAsync(CancellationToken.None)).Single(m => m.ModelId == DeepSeek).WithheldInAccounts;
+        var holder = Keypair.Generate().PublicKey;
+        var holderAccount = PublicKey.FindAssociatedTokenAddress(holder, PublicKey.Parse(deepseekMint), ProgramIds.Token2022);
+        await SendAsync(AssociatedTokenProgram.CreateIdempotent(Payer.PublicKey, holder, PublicKey.Parse(deepseekMint), ProgramIds.Token2022));
+        await SendAsync(TokenProgram.TransferChecked(PublicKey.Parse(chain.Address("payerDeepseekAccount")), PublicKey.Parse(deepseekMint), holderAccount, Payer.PublicKey, 1_000_000, 6, ProgramIds.Token2022));
 
         var report = await idx.Cycle.RunCycleAsync(CancellationToken.None);
+        var deepseekState = (await idx.Tables.MintsAsync(CancellationToken.None)).Single(m => m.ModelId == DeepSeek);
+        Assert.Equal((long)TransferFeeExtension.FeeFor(1_000_000, 50, 5_000_000_000), deepseekState.WithheldInAccounts - withheldBefore);
+        Assert.Equal(0, (await idx.Tables.MintsAsync(CancellationToken.None)).Single(m => m.ModelId == Gemma).WithheldInAccounts); // SPL: no fee
 
         Assert.Empty(report.Failures);
         var gemmaFacts = await FactsAsync(idx, gemmaMint);

@@ -46,6 +46,8 @@ public sealed class MarketApiTests
         }
 
         Assert.Equal(50, listings[DeepSeek].GetProperty("transferFeeBps").GetInt32()); // the seeded Token-2022 fee
+        Assert.True(listings[DeepSeek].GetProperty("withheldFees").GetInt64() >= 0); // Token-2022 with a fee: withheld fees are reported
+        Assert.False(listings["google/gemma-3-27b-it"].TryGetProperty("withheldFees", out _)); // SPL: no transfer fee, none (nulls are left out)
         var previews = body.GetProperty("previews").EnumerateArray().Select(p => p.GetProperty("modelId").GetString()).ToList();
         Assert.Contains("deepseek-chat", previews);
         Assert.DoesNotContain(DeepSeek, previews);
