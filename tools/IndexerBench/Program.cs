@@ -11,12 +11,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SimpleBase;
 
-// Indexer throughput on the running stack's Azurite (./bourse up), against a private local chain seeded with the
-// committed seed plus N generated program accounts (offers, orders and revenue vaults in the IDL's layout):
+// Indexer throughput on the running stack's Azurite (./bourse up; or BOURSE_LOCAL_JSON=<a local.json with "storage">),
+// against a private local chain (tools/chain) seeded with the committed seed plus N generated program accounts
+// (50% orders, 40% offers, 10% revenue vaults, in the IDL's layout):
 //   dotnet run -c Release --project tools/IndexerBench -- [accounts=10000,100000]
-// For each N: a first cycle (every account fetched with getProgramAccounts, decoded and written), an unchanged
-// cycle (same process: nothing decoded again but listings, nothing written) and an unchanged cycle from a cold
-// process (the change hashes read back from the table first).
+// For each N, three whole indexer cycles (ChainIndexer.RunCycleAsync, wall time), each of which includes:
+// getProgramAccounts over HTTP for every IDL account type (the chain's JSON answer, parsed by our RPC client), the
+// shard content hashes, decoding and writing the changed shards to ProgramAccounts, the Listings registry, the
+// listings' mints and vaults (getMultipleAccounts, Token-2022 withheld fees) and their history (getSignaturesForAddress,
+// getTransaction).
+//   1. first cycle: every account decoded and written (the table starts empty);
+//   2. unchanged cycle, same process: every account fetched and hashed again, nothing decoded but listings, 0 writes;
+//   3. unchanged cycle, cold process: the same from a new indexer, which first reads the shard hashes back.
 var sizes = (args.Length > 0 ? args[0] : "10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
 var root = FindRoot();
 var localJson = Environment.GetEnvironmentVariable("BOURSE_LOCAL_JSON") is { Length: > 0 } p ? p : Path.Combine(root, ".bourse", "local.json");
@@ -38,11 +44,11 @@ foreach (var n in sizes)
         var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
         var first = CreateIndexer(rpcUrl, service, prefix);
         var (report, elapsed) = await TimeAsync(first);
-        Print("first cycle", report, elapsed, n + 7);
+        Print("first cycle", "decoded and written", report, elapsed, n + 7);
         (report, elapsed) = await TimeAsync(first);
-        Print("unchanged cycle", report, elapsed, n + 7);
+        Print("unchanged cycle", "fetched and checked", report, elapsed, n + 7);
         (report, elapsed) = await TimeAsync(CreateIndexer(rpcUrl, service, prefix));
-        Print("unchanged cycle, cold process", report, elapsed, n + 7);
+        Print("unchanged cycle, cold process", "fetched and checked", report, elapsed, n + 7);
 
         // Decoding alone (in memory): what the IDL codec costs per account.
         var accounts = new List<(IdlAccount Type, byte[] Data)>();
@@ -77,11 +83,12 @@ foreach (var n in sizes)
     }
 }
 
-static void Print(string what, IndexerCycleReport r, TimeSpan elapsed, int accounts) =>
+static void Print(string what, string rate, IndexerCycleReport r, TimeSpan elapsed, int accounts) =>
     Console.WriteLine(
-        $"  {what}: {elapsed.TotalSeconds:0.00} s, {accounts / elapsed.TotalSeconds:N0} accounts/s through the cycle; read {r.AccountsRead:N0}, decoded {r.AccountsDecoded:N0}, " +
-        $"accounts written {r.AccountsWritten:N0}; rows written {r.Writes:N0} (account shards {r.AccountRows:N0}, mints/vaults {r.TokenRows}, facts {r.Facts}, checkpoints {r.Checkpoints}, listings {r.ListingRows}), failures {r.Failures.Count}; " +
-        string.Join(", ", r.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")));
+        $"  {what}: {elapsed.TotalSeconds:0.00} s for the whole cycle = {accounts / elapsed.TotalSeconds:N0} accounts/s {rate}; " +
+        $"read {r.AccountsRead:N0}, decoded {r.AccountsDecoded:N0}, written {r.AccountsWritten:N0}; " +
+        $"rows written {r.Writes:N0} (account shards {r.AccountRows:N0}, mints/vaults {r.TokenRows}, facts {r.Facts}, checkpoints {r.Checkpoints}, listings {r.ListingRows}), failures {r.Failures.Count}\n" +
+        "    stages: " + string.Join(", ", r.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")) + " (the accounts: lines are summed over types, two at a time)");
 
 static async Task<(IndexerCycleReport, TimeSpan)> TimeAsync(ChainIndexer indexer)
 {

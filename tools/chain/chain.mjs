@@ -106,8 +106,9 @@ export class Chain {
   programAccounts(programId) {
     const cached = this.programAccountCache.get(programId);
     if (cached && cached.version === this.accountsVersion) return cached.list;
+    // The owner is programId for every one of them: it is not read back and re-encoded account by account.
     const list = this.svm.getProgramAccounts(fromBase58(programId))
-      .map((a) => ({ pubkey: toBase58(a.address), account: toAccountInfo(a.account()) }));
+      .map((a) => ({ pubkey: toBase58(a.address), account: toAccountInfo(a.account(), programId) }));
     this.programAccountCache.set(programId, { version: this.accountsVersion, list });
     return list;
   }
@@ -267,10 +268,10 @@ export class Chain {
   }
 }
 
-function toAccountInfo(acc) {
+function toAccountInfo(acc, owner = undefined) {
   const data = acc.data();
   return {
-    lamports: acc.lamports(), owner: toBase58(acc.owner()), data, executable: acc.executable(),
+    lamports: acc.lamports(), owner: owner ?? toBase58(acc.owner()), data, executable: acc.executable(),
     rentEpoch: acc.rentEpoch(), space: data.length,
   };
 }
