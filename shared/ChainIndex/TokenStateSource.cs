@@ -43,7 +43,7 @@ public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables ta
         var vaults = new List<TableEntity>();
         var knownMints = await cache.PartitionAsync(tables.Mints, ChainTables.MintPartition, cancellationToken);
         var knownVaults = await cache.PartitionAsync(tables.Vaults, ChainTables.VaultPartition, cancellationToken);
-        var withheld = await WithheldInAccountsAsync(byMint.Values.Where(l => l.TokenProgram == ProgramIds.Token2022.ToString()).Select(l => l.Mint), cancellationToken);
+        var withheld = await WithheldInAccountsAsync(byMint.Values.Where(l => l.TokenProgram == ProgramIds.Token2022.ToString()).Select(l => l.Mint), report, cancellationToken);
         foreach (var chunk in addresses.Chunk(MaxAccountsPerCall))
         {
             var answer = await rpc.GetMultipleAccountsAsync(chunk, cancellationToken: cancellationToken);
@@ -61,9 +61,10 @@ public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables ta
                     continue;
                 }
 
-                if (byMint.TryGetValue(chunk[i], out var listing) && MintRow(listing, account, slot) is { } mint)
+                if (byMint.TryGetValue(chunk[i], out var listing) && MintRow(listing, account, slot) is { } mint
+                    && (mint.TransferFeeBasisPoints is null || withheld.ContainsKey(mint.Mint))) // unknown withheld fees: the stored row stays
                 {
-                    AddIfChanged(mints, knownMints, ChainTables.ToEntity(mint with { WithheldInAccounts = mint.TransferFeeBasisPoints is null ? 0 : withheld.GetValueOrDefault(mint.Mint) }));
+                    AddIfChanged(mints, knownMints, ChainTables.ToEntity(mint with { WithheldInAccounts = mint.TransferFeeBasisPoints is null ? 0 : withheld[mint.Mint] }));
                 }
 
                 if (byVault.TryGetValue(chunk[i], out listing) && VaultRow(listing, account, slot) is { } vault)
@@ -85,7 +86,7 @@ public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables ta
     /// mint's token accounts by <c>getProgramAccounts</c> (mint at offset 0, account type "account"), as the fee
     /// harvester finds them. One call per Token-2022 listing per cycle.
     /// </summary>
-    private async Task<Dictionary<string, long>> WithheldInAccountsAsync(IEnumerable<string> mints, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, long>> WithheldInAccountsAsync(IEnumerable<string> mints, IndexerCycleReport report, CancellationToken cancellationToken)
     {
         var withheld = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var mint in mints.Distinct(StringComparer.Ordinal))
@@ -96,7 +97,10 @@ public sealed partial class TokenStateSource(SolanaRpcClient rpc, ChainTables ta
                 cancellationToken: cancellationToken);
             if (!answer.IsSuccess)
             {
-                throw new RpcFailureException($"getProgramAccounts (token accounts of {mint}): {answer.Error.Kind} {answer.Error.Message}");
+                // This mint's row is not written this cycle (its vault and the other mints still are).
+                report.Fail($"tokens:withheld:{mint}", $"getProgramAccounts: {answer.Error.Kind} {answer.Error.Message}");
+                Log.Failed(logger, $"withheld fees of {mint}: {answer.Error.Message}");
+                continue;
             }
 
             withheld[mint] = answer.Value!.Value.Sum(a => checked((long)(Token2022Extensions.Read(a.Account.Data).TransferFeeAmount?.WithheldAmount ?? 0)));
