@@ -85,7 +85,8 @@ foreach (var n in sizes)
 
 static void Print(string what, string rate, IndexerCycleReport r, TimeSpan elapsed, int accounts) =>
     Console.WriteLine(
-        $"  {what}: {elapsed.TotalSeconds:0.00} s for the whole cycle = {accounts / elapsed.TotalSeconds:N0} accounts/s {rate}; " +
+        $"  {what}: {elapsed.TotalSeconds:0.00} s for the whole cycle = {accounts / elapsed.TotalSeconds:N0} accounts/s {rate} " +
+        $"(program-accounts stage alone: {r.Timings["accounts"].TotalSeconds:0.00} s = {accounts / r.Timings["accounts"].TotalSeconds:N0}/s); " +
         $"read {r.AccountsRead:N0}, decoded {r.AccountsDecoded:N0}, written {r.AccountsWritten:N0}; " +
         $"rows written {r.Writes:N0} (account shards {r.AccountRows:N0}, mints/vaults {r.TokenRows}, facts {r.Facts}, checkpoints {r.Checkpoints}, listings {r.ListingRows}), failures {r.Failures.Count}\n" +
         "    stages: " + string.Join(", ", r.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")) + " (the accounts: lines are summed over types, two at a time)");
