@@ -202,6 +202,26 @@ public sealed class IndexerChainTests(IndexerChainFixture chain) : IClassFixture
     }
 
     [Fact]
+    public async Task AColdCycleWhoseAccountReadFails_TakesTheListingsFromTheStoredShards_AndDelistsNothing()
+    {
+        var prefix = Prefix();
+        await chain.CreateIndexer(prefix).Cycle.RunCycleAsync(CancellationToken.None);
+        var faults = new IndexerChainFixture.FaultHandler((method, _) =>
+            method == "getProgramAccounts" ? IndexerChainFixture.FaultHandler.Status(HttpStatusCode.ServiceUnavailable) : null);
+        var cold = chain.CreateIndexer(prefix, faults, maxRetries: 0);
+
+        var report = await cold.Cycle.RunCycleAsync(CancellationToken.None);
+
+        Assert.Contains(report.Failures, f => f.StartsWith("accounts:ModelListing", StringComparison.Ordinal));
+        Assert.Equal(
+            [(chain.Model(DeepSeek).GetProperty("listing").GetString(), chain.Model(DeepSeek).GetProperty("mint").GetString()), (chain.Model(Gemma).GetProperty("listing").GetString(), chain.Model(Gemma).GetProperty("mint").GetString())],
+            report.Listings.OrderBy(l => l.ModelId, StringComparer.Ordinal).Select(l => ((string?)l.Address, (string?)l.Mint)));
+        Assert.Equal(500, report.Listings.Single(l => l.ModelId == Gemma).ModelFeeBps);
+        Assert.All(await cold.Registry.ReadAllAsync(CancellationToken.None), l => Assert.Equal(ListingStatus.Approved, l.Status));
+        Assert.Equal(0, report.Writes);
+    }
+
+    [Fact]
     public async Task ACycleWithAnRpcFailureMidway_FailsOnlyThatSource_AndTheNextResumes_WithoutDuplicatesOrGaps()
     {
         var failing = false;
