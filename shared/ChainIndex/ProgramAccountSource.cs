@@ -116,8 +116,8 @@ public sealed partial class ProgramAccountSource(SolanaRpcClient rpc, ChainTable
             report.Decoded(accounts.Length);
         }
 
-        // Changed shards: decode their accounts and write each shard as one row, several at a time.
-        var written = 0;
+        // Changed shards: decode their accounts and write each shard as one row, several at a time (each row counted as
+        // it is written, so a cycle that fails midway still reports, and bumps the generation for, what it wrote).
         await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.WriteParallelism), CancellationToken = cancellationToken }, async (shard, ct) =>
         {
             var records = new List<(string Address, int Size, QuasarRecord Record)>(shard.Accounts.Count);
@@ -139,7 +139,7 @@ public sealed partial class ProgramAccountSource(SolanaRpcClient rpc, ChainTable
             await tables.ProgramAccounts.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
             known.Rows[shard.RowKey] = shard.Hash;
             report.WroteAccounts(records.Count);
-            Interlocked.Increment(ref written);
+            report.WroteAccountRows(1);
         });
 
         report.AddTime("accounts: decode+write", watch.Elapsed);
@@ -147,13 +147,12 @@ public sealed partial class ProgramAccountSource(SolanaRpcClient rpc, ChainTable
 
         // Shards now empty (their accounts closed) or of a former shard count.
         var gone = known.Rows.Keys.Where(k => !keys.Contains(k)).ToList();
-        written += await TableBatches.DeleteAsync(tables.ProgramAccounts, type.Name, gone, options.WriteParallelism, cancellationToken);
+        report.WroteAccountRows(await TableBatches.DeleteAsync(tables.ProgramAccounts, type.Name, gone, options.WriteParallelism, cancellationToken));
         foreach (var key in gone)
         {
             known.Rows.TryRemove(key, out _);
         }
 
-        report.WroteAccountRows(written);
         report.AddTime("accounts: decode+write", watch.Elapsed);
         return new ListingsRead(listings, isListing ? accounts.Select(a => a.Pubkey).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(), slot);
     }
