@@ -172,10 +172,12 @@ export function readDetail(value: unknown): ModelDetail {
       signature: String(pick(o, 'signature', 'tx') ?? ''),
     };
   });
-  // GET /api/market/{id} lists buybacks (amount: micro-USDC spent) and burns (amount: token units) apart.
+  // GET /api/market/{id} lists buybacks (amount: micro-USDC spent), burns (amount: token units) and the crank's
+  // collections of the treasury's share (micro-USDC out of the vault, not a buyback) apart.
   for (const [kind, key, amountIs] of [
     ['buyback', 'buybacks', 'usdc'],
     ['burn', 'burns', 'tokens'],
+    ['collection (treasury share)', 'collections', 'usdc'],
   ] as const) {
     for (const h of arr(pick(d, key))) {
       const o = obj(h);
