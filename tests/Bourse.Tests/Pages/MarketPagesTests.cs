@@ -72,10 +72,12 @@ public sealed class MarketPagesTests(BrowserFixture browser) : IClassFixture<Bro
             await Assertions.Expect(card.Locator(".spark")).ToHaveAttributeAsync("data-points", "30");
         }
 
-        // Sorted by 30-day revenue, highest first.
-        var shown = await tab.Page.Locator("article.card:not(.preview)").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.modelId)");
-        var expected = listings.OrderByDescending(l => System.Numerics.BigInteger.Parse(Raw(l, "volume30d.revenue") ?? "0")).ThenBy(l => (string)l["modelId"]!, StringComparer.Ordinal).Select(l => (string)l["modelId"]!).ToArray();
-        Assert.Equal(expected, shown);
+        // Sorted by 30-day revenue, highest first: the order of the cards against the figures they show, read in one go
+        // (the page refreshes itself every 15 s, and other tests add listings and calls meanwhile).
+        var shown = await tab.Page.Locator("article.card:not(.preview)").EvaluateAllAsync<string[][]>(
+            "cards => cards.map(c => [c.dataset.modelId, c.querySelector('[data-field=\"revenue30d\"] dd')?.dataset.value ?? ''])");
+        var expected = shown.OrderByDescending(c => System.Numerics.BigInteger.TryParse(c[1], out var revenue) ? revenue : 0).ThenBy(c => c[0], StringComparer.Ordinal).Select(c => c[0]).ToArray();
+        Assert.Equal(expected, shown.Select(c => c[0]).ToArray());
 
         await tab.ScreenshotAsync("market");
         tab.AssertNoConsoleErrors();
