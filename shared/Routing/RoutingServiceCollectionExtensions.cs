@@ -35,6 +35,7 @@ public static class RoutingServiceCollectionExtensions
         services.TryAddSingleton<OfferBreakers>();
         services.TryAddSingleton<FreeQuota>();
         services.AddHttpClient<UpstreamClient>()
+            .RemoveAllLoggers() // two log scopes per call on the hot path; failures are logged by the router itself
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan) // streams: the router times the first byte, the relay the silences
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -42,7 +43,7 @@ public static class RoutingServiceCollectionExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AllowAutoRedirect = false,
                 UseCookies = false,
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                AutomaticDecompression = System.Net.DecompressionMethods.None, // identity bodies: nothing to inflate per call, SSE passes through as sent
             });
         services.TryAddTransient<ChatRouter>();
         services.TryAddSingleton<ApiKeys>();
