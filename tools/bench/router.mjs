@@ -109,8 +109,8 @@ async function wrkCell(path, mode, concurrency, url, keys, body) {
   const [cpu0, az0, m0] = [cpuMs(server), cpuMs(pidOf('azurite')), await metrics()];
   const r = await wrk(url, concurrency, seconds, script);
   const [cpu1, az1, m1] = [cpuMs(server), cpuMs(pidOf('azurite')), await metrics()];
-  if (r.bad > 0) throw new Error(`${path.name} ${mode} c=${concurrency}: ${r.bad} failed or non-2xx answers`);
-  const n = r.requests;
+  if (r.bad > 0) console.error(`  (${path.name} ${mode} c=${concurrency}: ${r.bad} of ${r.requests} answers failed or were not 2xx)`);
+  const n = r.requests - r.bad; // answered 200
   const storage = (m1['bourse.storage.requests'] ?? 0) - (m0['bourse.storage.requests'] ?? 0);
   return {
     rps: n / (r.us / 1e6), p50: r.p50 / 1000, p99: r.p99 / 1000, ttfb: NaN, cpu: (cpu1 - cpu0) / n, azurite: (az1 - az0) / n,
