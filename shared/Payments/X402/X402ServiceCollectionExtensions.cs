@@ -37,8 +37,8 @@ public static class X402ServiceCollectionExtensions
         services.TryAddSingleton<PaymentVerifier>();
         services.TryAddSingleton<DueIndex>();
         services.TryAddSingleton<PaymentLedger>();
-        services.TryAddTransient<SettlementReconciler>();
-        services.TryAddTransient<X402Rail>();
+        services.TryAddSingleton<SettlementReconciler>();
+        services.TryAddSingleton<X402Rail>();
         return services;
     }
 }
