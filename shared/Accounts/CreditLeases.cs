@@ -58,6 +58,14 @@ public sealed partial class CreditLeases(
             Task sync;
             lock (account.Gate)
             {
+                if (account.Retired)
+                {
+                    // Dropped as idle between the lookup and the lock: take the account's current state.
+                    account = _accounts.GetOrAdd(accountId, id => new AccountLease(id));
+                    round--;
+                    continue;
+                }
+
                 var now = time.GetUtcNow();
                 account.LastUsed = now;
                 if (account.ValidUntil > now && account.Headroom >= worstCase)
@@ -183,6 +191,27 @@ public sealed partial class CreditLeases(
 
         await Task.WhenAll(syncs);
         await SendAsync(cancellationToken);
+        ForgetIdle(now);
+    }
+
+    /// <summary>How many accounts this instance keeps lease state for (idle ones with nothing leased are forgotten).</summary>
+    public int AccountsHeld => _accounts.Count;
+
+    /// <summary>Drops the state of accounts idle for a while with nothing leased, reserved or left to write, so memory follows the active accounts.</summary>
+    private void ForgetIdle(DateTimeOffset now)
+    {
+        foreach (var (id, account) in _accounts)
+        {
+            lock (account.Gate)
+            {
+                if (account.Amount == 0 && account.Reserved == 0 && account.Unflushed == 0 && account.Charges.Count == 0 && account.Unsent.Count == 0
+                    && account.InFlight.Count == 0 && account.Sync is null or { IsCompleted: true } && now - account.LastUsed > 2 * IdleRelease)
+                {
+                    account.Retired = true;
+                    _accounts.TryRemove(new KeyValuePair<string, AccountLease>(id, account));
+                }
+            }
+        }
     }
 
     private Task StartSync(AccountLease account, bool release = false)
@@ -529,6 +558,9 @@ public sealed partial class CreditLeases(
         public Task? Sync { get; set; }
 
         public Rows? Cached { get; set; }
+
+        /// <summary>Forgotten as idle: a caller holding this instance looks the account up again.</summary>
+        public bool Retired { get; set; }
     }
 
     private static partial class Log

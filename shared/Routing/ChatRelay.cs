@@ -29,6 +29,7 @@ public sealed class ChatRelay(
     private JsonObject? _usage;
     private JsonObject? _body;
     private byte[]? _answer;
+    private bool _billed;
 
     /// <summary>A stream's chunks as received, kept only until the provider reports usage (to estimate it if it never does).</summary>
     private List<string>? _chunks = [];
@@ -59,8 +60,21 @@ public sealed class ChatRelay(
         finally
         {
             call.Dispose();
-            await onCompleted(Usage(end));
+            if (!_billed)
+            {
+                await onCompleted(Usage(end));
+            }
         }
+    }
+
+    /// <summary>
+    /// Bills a completed answer just before its last bytes go out (billing is in memory or handed off, so the client
+    /// does not wait on it): a client that reads its balance right after the answer sees the charge.
+    /// </summary>
+    private Task BillCompletedAsync()
+    {
+        _billed = true;
+        return onCompleted(Usage(CompletionEnd.Completed));
     }
 
     private async Task<CompletionEnd> RelayStreamAsync(HttpContext httpContext)
@@ -96,6 +110,7 @@ public sealed class ChatRelay(
                 var payload = line.AsMemory(5).Trim();
                 if (payload.Span.SequenceEqual("[DONE]"))
                 {
+                    await BillCompletedAsync();
                     await response.Body.WriteAsync(Done, aborted);
                     await response.Body.FlushAsync(aborted);
                     return CompletionEnd.Completed;
@@ -138,7 +153,8 @@ public sealed class ChatRelay(
         var answer = _answer = (call.CompletionBytes is { } bytes ? JsonSplice.ReplaceString(bytes, "model"u8, model.Id) : null)
             ?? Encoding.UTF8.GetBytes(WithModel(body).ToJsonString());
 
-        // With its length announced and flushed, the answer is complete for the client before billing runs.
+        // Billed as it goes out: what the provider produced is charged even if the client leaves while it is written.
+        await BillCompletedAsync();
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json";
         httpContext.Response.ContentLength = answer.Length;

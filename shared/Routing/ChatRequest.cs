@@ -14,5 +14,10 @@ public sealed record ChatRequest(
     bool ClientWantsUsage,
     int Choices,
     int? MaxOutputTokens,
-    string RequestHash,
-    ReadOnlyMemory<byte> Raw = default);
+    ReadOnlyMemory<byte> Raw = default)
+{
+    private string? _requestHash;
+
+    /// <summary>The body's canonical hash (what an Idempotency-Key is bound to): worked out only when asked.</summary>
+    public string RequestHash => _requestHash ??= ChatRequestParser.CanonicalHash(Body);
+}

@@ -68,7 +68,7 @@ public static class ChatRequestParser
         var wantsUsage = stream && json["stream_options"]?["include_usage"] is JsonValue u && u.GetValue<bool>();
         var n = Int(json, "n");
         var maxOutput = Int(json, "max_completion_tokens") ?? Int(json, "max_tokens");
-        return (new ChatRequest(json, model, stream, wantsUsage, n ?? 1, maxOutput, CanonicalHash(json), body.ToArray()), null);
+        return (new ChatRequest(json, model, stream, wantsUsage, n ?? 1, maxOutput, body.ToArray()), null);
     }
 
     /// <summary>The first field the router acts on that has the wrong type or value, as a 400 naming it.</summary>
@@ -236,7 +236,7 @@ public static class ChatRequestParser
     /// SHA-256 of the body in a canonical form (keys sorted, no insignificant whitespace, strings
     /// escaped one way), so the same request with its keys in another order is the same request.
     /// </summary>
-    private static string CanonicalHash(JsonObject json)
+    internal static string CanonicalHash(JsonObject json)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -160,15 +160,25 @@ public sealed partial class CreditsChatRail(
                 return Task.CompletedTask;
             }
 
-            pending.Run(async () =>
+            async Task PostAsync()
             {
                 try
                 {
                     UsageEvent? written = null;
                     var posted = await holds.PostAsync(principal.AccountId, holdId!, used.CostMicroUsdc, CancellationToken.None, charged => written = usage with { CostMicroUsdc = charged }, principal.KeyId, used.Answer, used.Offer.QualifiedId, model.Id);
-                    if (!posted.AlreadyPosted && written is not null) // the event of the attempt that committed
+                    if (!posted.AlreadyPosted && written is { } committed) // the event of the attempt that committed
                     {
-                        await outbox.FlushAsync(principal.AccountId, written, CancellationToken.None);
+                        pending.Run(async () =>
+                        {
+                            try
+                            {
+                                await outbox.FlushAsync(principal.AccountId, committed, CancellationToken.None);
+                            }
+                            catch (Exception e)
+                            {
+                                Log.SendFailed(logger, requestId, e);
+                            }
+                        });
                     }
 
                     Log.Billed(logger, requestId, used.Offer.QualifiedId, posted.ChargedMicroUsdc, used.Estimated, used.End);
@@ -177,7 +187,15 @@ public sealed partial class CreditsChatRail(
                 {
                     Log.BillingFailed(logger, requestId, e);
                 }
-            });
+            }
+
+            if (idempotencyKey.Length > 0)
+            {
+                // Kept before the client has the answer: a retry of this key then gets the answer back, not "still running".
+                return PostAsync();
+            }
+
+            pending.Run(PostAsync);
             return Task.CompletedTask;
         });
     }
@@ -215,5 +233,8 @@ public sealed partial class CreditsChatRail(
 
         [LoggerMessage(2101, LogLevel.Error, "{RequestId}: billing its exact hold failed; the hold expires and is voided by the janitor")]
         public static partial void BillingFailed(ILogger logger, string requestId, Exception exception);
+
+        [LoggerMessage(2102, LogLevel.Warning, "{RequestId}: sending its usage event failed; it stays in the account's outbox and the janitor sends it")]
+        public static partial void SendFailed(ILogger logger, string requestId, Exception exception);
     }
 }

@@ -34,7 +34,8 @@ public static class RoutingServiceCollectionExtensions
         services.TryAddSingleton<TokenEstimator>();
         services.TryAddSingleton<OfferBreakers>();
         services.TryAddSingleton<FreeQuota>();
-        services.AddHttpClient<UpstreamClient>()
+        services.AddHttpClient(nameof(UpstreamClient))
+            .RemoveAllLoggers() // two log scopes per call on the hot path; failures are logged by the router itself
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan) // streams: the router times the first byte, the relay the silences
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -42,9 +43,12 @@ public static class RoutingServiceCollectionExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AllowAutoRedirect = false,
                 UseCookies = false,
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                AutomaticDecompression = System.Net.DecompressionMethods.None, // identity bodies: nothing to inflate per call, SSE passes through as sent
             });
-        services.TryAddTransient<ChatRouter>();
+        // One client for the process: its handler pools connections (and renews them every 5 minutes, so DNS changes
+        // are followed), so nothing is built per call along the rail.
+        services.TryAddSingleton(sp => new UpstreamClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(UpstreamClient)), sp.GetRequiredService<ModelCatalog>()));
+        services.TryAddSingleton<ChatRouter>();
         services.TryAddSingleton<ApiKeys>();
         services.TryAddSingleton<AdminAuthorizer>();
         services.TryAddSingleton<CreditAccountTable>();
@@ -59,8 +63,8 @@ public static class RoutingServiceCollectionExtensions
         services.TryAddSingleton<UsageOutbox>();
         services.TryAddSingleton<PaidUsageOutbox>();
         services.TryAddSingleton<KeyRateLimiter>();
-        services.TryAddTransient<CreditsChatRail>();
-        services.TryAddTransient<X402ChatRail>();
+        services.TryAddSingleton<CreditsChatRail>();
+        services.TryAddSingleton<X402ChatRail>();
         return services;
     }
 }

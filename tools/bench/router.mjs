@@ -8,10 +8,13 @@
 // Per cell: requests/s, p50 and p99 latency, TTFB p50 for streams, CPU of the serving process per call
 // (from /proc: the simulator, the proxy or the local host; its user + system time over the cell /
 // calls), Azurite's CPU per call and storage requests per call (the host's own count, GET /admin/metrics).
-// Load comes from this process (node:http, keep-alive, one connection per concurrent client).
-import { readFileSync } from 'node:fs';
+// Load: non-streamed cells are driven by wrk (C, one thread, keep-alive, `c` connections; installed from
+// Debian by ./bourse bench), so the load generator takes little of the machine's two cores; streamed cells
+// by this process (node:http, keep-alive, one connection per concurrent client), which times the first byte.
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
-import { spawn } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import { dirname } from 'node:path';
 
 const localPath = process.argv[2] ?? new URL('../../.bourse/local.json', import.meta.url).pathname;
@@ -67,11 +70,60 @@ async function metrics() {
   return (await fetch(`${local.admin}/metrics`)).json();
 }
 
+// wrk's Lua: the same POST every time, the bearer key rotating over the path's keys; at the end one JSON line.
+function wrkScript(keys, body) {
+  return `
+local keys = { ${keys.map((k) => JSON.stringify(k)).join(', ')} }
+local n = 0
+wrk.method = "POST"
+wrk.body = ${JSON.stringify(body)}
+wrk.headers["content-type"] = "application/json"
+request = function()
+  n = n + 1
+  wrk.headers["authorization"] = "Bearer " .. keys[(n % #keys) + 1]
+  return wrk.format()
+end
+done = function(summary, latency, requests)
+  local s = summary.errors
+  io.write(string.format('{"requests":%d,"us":%d,"p50":%d,"p99":%d,"bad":%d}\\n', summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), s.connect + s.read + s.write + s.status + s.timeout))
+end`;
+}
+
+const scripts = mkdtempSync(`${tmpdir()}/bourse-wrk-`);
+function wrk(url, concurrency, secs, script) {
+  return new Promise((resolve, reject) => {
+    execFile('wrk', ['-t1', `-c${concurrency}`, `-d${secs}s`, '-s', script, url], { maxBuffer: 1 << 20 }, (error, stdout) => {
+      if (error) return reject(error);
+      const line = stdout.split('\n').find((l) => l.startsWith('{"requests"'));
+      resolve(JSON.parse(line));
+    });
+  });
+}
+
+async function wrkCell(path, mode, concurrency, url, keys, body) {
+  const script = `${scripts}/${path.kind}-${mode}.lua`;
+  writeFileSync(script, wrkScript(keys, body));
+  await wrk(url, concurrency, 2, script); // warm-up (the JIT's second tier, connection pools, leases)
+  const server = path.kind === 'rail' ? pidOf('localhost') : path.kind === 'proxy' ? proxy.pid : pidOf('upstream');
+  const [cpu0, az0, m0] = [cpuMs(server), cpuMs(pidOf('azurite')), await metrics()];
+  const r = await wrk(url, concurrency, seconds, script);
+  const [cpu1, az1, m1] = [cpuMs(server), cpuMs(pidOf('azurite')), await metrics()];
+  if (r.bad > 0) console.error(`  (${path.name} ${mode} c=${concurrency}: ${r.bad} of ${r.requests} answers failed or were not 2xx)`);
+  const n = r.requests - r.bad; // answered 200
+  const storage = (m1['bourse.storage.requests'] ?? 0) - (m0['bourse.storage.requests'] ?? 0);
+  return {
+    rps: n / (r.us / 1e6), p50: r.p50 / 1000, p99: r.p99 / 1000, ttfb: NaN, cpu: (cpu1 - cpu0) / n, azurite: (az1 - az0) / n,
+    storage: path.kind === 'rail' ? storage / n : NaN,
+  };
+}
+
 async function cell(path, mode, concurrency) {
   const stream = mode === 'stream';
   const content = mode === 'instant' ? '[[sim:instant]] bench' : 'bench';
   const body = JSON.stringify({ model: 'deepseek-chat', max_tokens: 8, stream, messages: [{ role: 'user', content }] });
   const url = path.kind === 'rail' ? `${local.api}/v1/chat/completions` : path.kind === 'proxy' ? `http://127.0.0.1:${proxyPort}/deepseek/v1/chat/completions` : `${local.upstream}/deepseek/v1/chat/completions`;
+  if (!stream && useWrk) return wrkCell(path, mode, concurrency, url, path.kind === 'rail' ? path.keys : [upstreamKey], body);
   const t = target(url, concurrency);
   const headerFor = (worker) => ({ authorization: `Bearer ${path.kind === 'rail' ? path.keys[worker % path.keys.length] : upstreamKey}` });
   const warm = performance.now() + 300;
@@ -105,6 +157,8 @@ async function account(i) {
   return key.key;
 }
 
+const useWrk = await new Promise((resolve) => execFile('wrk', ['--version'], (e) => resolve(!e || e.code === 1)));
+if (!useWrk) console.log('(wrk not found: every cell driven by node:http, which takes a large share of the CPU)');
 const keys = await Promise.all(Array.from({ length: 16 }, (_, i) => account(i)));
 const paths = [
   { name: 'simulator directly', kind: 'direct' },
@@ -117,9 +171,12 @@ const rows = [];
 console.log(`router benchmark: ${seconds} s per cell, ${new Date().toISOString()}, ${(await (await fetch(`${local.api}/health`)).json()).version ?? ''}`);
 console.log('| path | mode | c | req/s | p50 ms | p99 ms | TTFB p50 ms | server CPU ms/call | Azurite CPU ms/call | storage req/call |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
+// BOURSE_BENCH_CELLS=instant:64,json:16 runs only those cells (for profiling one of them).
+const only = (process.env.BOURSE_BENCH_CELLS ?? '').split(',').filter(Boolean);
 for (const mode of ['json', 'stream', 'instant']) {
   for (const concurrency of [1, 16, 64]) {
     for (const path of paths) {
+      if (only.length && !only.includes(`${mode}:${concurrency}`)) continue;
       const r = await cell(path, mode, concurrency);
       rows.push({ path: path.name, mode, concurrency, ...r });
       console.log(`| ${path.name} | ${mode} | ${concurrency} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${mode === 'stream' ? f(r.ttfb) : '–'} | ${f(r.cpu, 3)} | ${f(r.azurite, 3)} | ${f(r.storage, 3)} |`);
@@ -127,6 +184,7 @@ for (const mode of ['json', 'stream', 'instant']) {
   }
 }
 
+if (only.length) process.exit(0);
 // The aims, read off the table: rail 1 (16 accounts) against the simulator directly.
 const at = (path, mode, c) => rows.find((r) => r.path === path && r.mode === mode && r.concurrency === c);
 const direct = (mode, c) => at('simulator directly', mode, c);

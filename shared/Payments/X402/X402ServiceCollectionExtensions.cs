@@ -1,3 +1,4 @@
+using Bourse.Storage;
 using Bourse.Payments.X402;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,9 +35,10 @@ public static class X402ServiceCollectionExtensions
         services.TryAddSingleton<FeePayerCache>();
         services.TryAddSingleton<RequirementBuilder>();
         services.TryAddSingleton<PaymentVerifier>();
+        services.TryAddSingleton<DueIndex>();
         services.TryAddSingleton<PaymentLedger>();
-        services.TryAddTransient<SettlementReconciler>();
-        services.TryAddTransient<X402Rail>();
+        services.TryAddSingleton<SettlementReconciler>();
+        services.TryAddSingleton<X402Rail>();
         return services;
     }
 }

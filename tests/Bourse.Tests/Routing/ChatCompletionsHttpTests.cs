@@ -38,6 +38,21 @@ public sealed class ChatCompletionsHttpTests
         Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Completion_CreditsReadRightAfterTheAnswer_ShowItsCharge(bool stream)
+    {
+        var account = await TestAccount.CreateAsync();
+
+        using var response = await SendAsync(account, Body("Qwen/Qwen3-235B-A22B", "hi", stream)); // a model no test injects failures into (breakers are shared)
+        await response.Content.ReadAsStringAsync();
+        var credits = await account.CreditsNowAsync(); // no waiting: billed before the last byte went out
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(credits.GetProperty("posted").GetInt64() > 0, credits.ToString());
+    }
+
     [Fact]
     public async Task Completion_EveryOfferFails_502EnvelopeNothingChargedNoUpstreamDetail()
     {

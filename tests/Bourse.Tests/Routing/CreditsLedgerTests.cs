@@ -258,6 +258,36 @@ public sealed class CreditsLedgerTests
         Assert.DoesNotContain(rows, r => ((IDictionary<string, object>)r).Values.Any(v => v?.ToString()?.Contains(account.ApiKey[8..], StringComparison.Ordinal) == true) || r.RowKey.Contains(account.ApiKey[8..], StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Leases_IdleAccount_IsReleasedThenForgotten_AndServedAgainFromAFreshLease()
+    {
+        var account = Account();
+        await Accounts.DepositAsync(account, "d1", 1_000_000, CancellationToken.None);
+        var queues = new QueueServiceClient(LocalStack.Instance.Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var leases = new CreditLeases(new CreditAccountTable(_tables), _due, new UsageEventPublisher(queues),
+            Options.Create(new AccountsOptions { KeyPepper = new string('p', 32) }), _time, NullLogger<CreditLeases>.Instance);
+        UsageEvent Usage(string id) => new(id, UsageEvent.CreditsRail, "m", "p/m", 1, 1, false, 0, id, _time.GetUtcNow(), account);
+
+        var first = await leases.TryAdmitAsync(account, "k", "r1", 1_000, CancellationToken.None);
+        leases.Complete(first!, 700, Usage("lease_r1"));
+        await leases.TickAsync(releaseAll: false, CancellationToken.None); // the charge is written
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await leases.TickAsync(releaseAll: false, CancellationToken.None); // idle: the lease goes back to the balance
+        var held = leases.AccountsHeld;
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await leases.TickAsync(releaseAll: false, CancellationToken.None); // idle with nothing leased: forgotten
+        var forgotten = leases.AccountsHeld;
+        var second = await leases.TryAdmitAsync(account, "k", "r2", 1_000, CancellationToken.None);
+        leases.Complete(second!, 300, Usage("lease_r2"));
+        await leases.FlushAsync(account, CancellationToken.None);
+        var (balance, _) = await new CreditAccountTable(_tables).ReadBalanceAsync(account, CancellationToken.None);
+
+        Assert.Equal((1, 0), (held, forgotten));
+        Assert.NotNull(second);
+        Assert.Equal(1_000, balance.Posted); // both charges, each once
+        Assert.True(balance.Leased > 0, "the second call was served from a new lease");
+    }
+
     private CreditAccounts Accounts => new(new CreditAccountTable(_tables), _time);
 
     /// <summary>The holds, with an expiry index of this test's own (the stack's janitor reads the real one on the real clock).</summary>

@@ -22,26 +22,34 @@ public sealed class FunctionInvoker(FunctionAppServices apps, HostSettings setti
 
     private static readonly JsonSerializerOptions PayloadJson = new() { PropertyNameCaseInsensitive = true };
 
+    /// <summary>What reflection finds out about a function, found once: its definition, parameters and a factory for its class.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<FunctionDescriptor, Plan> _plans = new();
+
     public async Task InvokeAsync(FunctionDescriptor function, LocalInvocation invocation)
     {
+        var plan = _plans.GetOrAdd(function, f => new Plan(
+            new LocalFunctionContext.LocalFunctionDefinition(f),
+            f.Method.GetParameters(),
+            f.Method.IsStatic ? null : ActivatorUtilities.CreateFactory(f.Method.DeclaringType!, Type.EmptyTypes)));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(invocation.CancellationToken);
         timeout.CancelAfter(settings.FunctionTimeout);
         await using var scope = apps.For(function.App).CreateAsyncScope();
-        var context = new LocalFunctionContext(function, scope.ServiceProvider, invocation.BindingData, timeout.Token);
+        var context = new LocalFunctionContext(plan.Definition, scope.ServiceProvider, invocation.BindingData, timeout.Token);
         if (invocation.HttpContext is { } http)
         {
             http.RequestServices = scope.ServiceProvider;
             context.Items[HttpContextKey] = http;
         }
 
-        var target = function.Method.IsStatic
-            ? null
-            : ActivatorUtilities.CreateInstance(scope.ServiceProvider, function.Method.DeclaringType!);
+        var target = plan.Factory?.Invoke(scope.ServiceProvider, null);
         try
         {
-            var arguments = function.Method.GetParameters()
-                .Select(p => Bind(p, function.Trigger, invocation, context))
-                .ToArray();
+            var arguments = new object?[plan.Parameters.Length];
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                arguments[i] = Bind(plan.Parameters[i], function.Trigger, invocation, context);
+            }
+
             var returned = function.Method.Invoke(target, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);
             var result = await AwaitResultAsync(returned);
             if (invocation.HttpContext is { } httpContext)
@@ -141,4 +149,6 @@ public sealed class FunctionInvoker(FunctionAppServices apps, HostSettings setti
         IActionResult a => a.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())),
         _ => Results.Json(result).ExecuteAsync(context),
     };
+
+    private sealed record Plan(FunctionDefinition Definition, ParameterInfo[] Parameters, ObjectFactory? Factory);
 }

@@ -6,19 +6,23 @@ namespace Bourse.LocalHost.Hosting;
 
 /// <summary>The <see cref="FunctionContext"/> a function sees under the local host.</summary>
 internal sealed class LocalFunctionContext(
-    FunctionDescriptor function,
+    FunctionDefinition definition,
     IServiceProvider services,
     IReadOnlyDictionary<string, object?> bindingData,
     CancellationToken cancellationToken) : FunctionContext
 {
-    public override string InvocationId { get; } = Guid.NewGuid().ToString();
-    public override string FunctionId => function.Name;
-    public override TraceContext TraceContext { get; } = new LocalTraceContext();
-    public override BindingContext BindingContext { get; } = new LocalBindingContext(bindingData);
+    private static readonly TraceContext NoTrace = new LocalTraceContext();
+    private string? _invocationId;
+    private BindingContext? _bindingContext;
+
+    public override string InvocationId => _invocationId ??= Guid.NewGuid().ToString();
+    public override string FunctionId => definition.Id;
+    public override TraceContext TraceContext => NoTrace;
+    public override BindingContext BindingContext => _bindingContext ??= new LocalBindingContext(bindingData);
     public override RetryContext RetryContext => null!;
     public override IServiceProvider InstanceServices { get; set; } = services;
-    public override FunctionDefinition FunctionDefinition { get; } = new LocalFunctionDefinition(function);
-    public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
+    public override FunctionDefinition FunctionDefinition => definition;
+    public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>(1);
     public override IInvocationFeatures Features => throw new NotSupportedException("Invocation features are not available under the local host.");
     public override CancellationToken CancellationToken { get; } = cancellationToken;
 
@@ -33,7 +37,8 @@ internal sealed class LocalFunctionContext(
         public override IReadOnlyDictionary<string, object?> BindingData { get; } = data;
     }
 
-    private sealed class LocalFunctionDefinition(FunctionDescriptor function) : FunctionDefinition
+    /// <summary>A function's definition: the same for every invocation, so made once per function.</summary>
+    public sealed class LocalFunctionDefinition(FunctionDescriptor function) : FunctionDefinition
     {
         public override ImmutableArray<FunctionParameter> Parameters { get; } =
             [.. function.Method.GetParameters().Select(p => new FunctionParameter(p.Name!, p.ParameterType))];

@@ -70,7 +70,7 @@ public static partial class HttpFunctionEndpoints
 
     private static partial class Log
     {
-        [LoggerMessage(100, LogLevel.Information, "Executed '{Function}' ({Status}) in {ElapsedMs:0} ms")]
+        [LoggerMessage(100, LogLevel.Debug, "Executed '{Function}' ({Status}) in {ElapsedMs:0} ms")]
         public static partial void Executed(ILogger logger, string function, int status, double elapsedMs);
 
         [LoggerMessage(101, LogLevel.Error, "Executed '{Function}' (Failed)")]

@@ -7,10 +7,22 @@ namespace Bourse.Payments.X402;
 /// <summary>
 /// Durable replay protection (table <see cref="TableNames.X402Payments"/>): a payment, keyed by the
 /// SHA-256 of its message bytes, is claimed with insert-if-absent before anything is settled, so of any
-/// number of concurrent or later uses exactly one proceeds. Every transition is ETag-conditioned.
+/// number of concurrent or later uses exactly one proceeds. Every transition is ETag-conditioned. A payment
+/// entering <c>settling</c> or <c>settlement_pending</c> is first put in the <see cref="DueIndex"/> (kinds
+/// <see cref="SettlingDueKind"/>, <see cref="PendingDueKind"/>), where the reconciler finds it without
+/// scanning the table: its cost follows the payments in doubt, not the history.
 /// </summary>
-public sealed class PaymentLedger(TableServiceClient tables, TimeProvider time)
+public sealed class PaymentLedger(TableServiceClient tables, DueIndex due, TimeProvider time)
 {
+    /// <summary>Payments sent to /settle: due when, still <c>settling</c>, they count as interrupted.</summary>
+    public const string SettlingDueKind = "x402-settling";
+
+    /// <summary>Payments whose settlement outcome is unknown: due at once, and again each minute until resolved.</summary>
+    public const string PendingDueKind = "x402-pending";
+
+    /// <summary>Longer than any /settle call can take: a payment still <c>settling</c> after this was interrupted.</summary>
+    public static readonly TimeSpan InterruptedAfter = TimeSpan.FromMinutes(5);
+
     private readonly TableClient _table = tables.GetTableClient(TableNames.X402Payments);
     private volatile bool _created;
 
@@ -69,6 +81,16 @@ public sealed class PaymentLedger(TableServiceClient tables, TimeProvider time)
             ExpiresAtBlockHeight = expiresAtBlockHeight ?? record.ExpiresAtBlockHeight,
             UpdatedAt = time.GetUtcNow(),
         };
+        // Indexed before it happens: a crash right after the transition still leaves the payment where the reconciler looks.
+        if (state == PaymentState.Settling)
+        {
+            await due.AddAsync(SettlingDueKind, updated.UpdatedAt + InterruptedAfter, record.Id, cancellationToken);
+        }
+        else if (state == PaymentState.SettlementPending)
+        {
+            await due.AddAsync(PendingDueKind, updated.UpdatedAt, record.Id, cancellationToken);
+        }
+
         var entity = ToEntity(updated);
         try
         {
@@ -100,28 +122,20 @@ public sealed class PaymentLedger(TableServiceClient tables, TimeProvider time)
         }
     }
 
-    /// <summary>Payments whose settlement outcome is unknown, for the reconciler.</summary>
-    public async IAsyncEnumerable<PaymentRecord> ListPendingAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"State eq {ToText(PaymentState.SettlementPending)}");
-        await foreach (var entity in _table.QueryAsync<PaymentEntity>(filter, cancellationToken: cancellationToken))
+    /// <summary>
+    /// Hands each payment of <paramref name="kind"/> that has fallen due to <paramref name="handle"/> (it returns when it
+    /// is due again, or null when done with it); entries of payments that are gone are dropped.
+    /// </summary>
+    public Task<int> DrainDueAsync(string kind, Func<PaymentRecord, CancellationToken, Task<DateTimeOffset?>> handle, CancellationToken cancellationToken) =>
+        due.DrainDueAsync(kind, async (id, _, ct) =>
         {
-            yield return ToRecord(entity);
-        }
-    }
+            if (await GetAsync(id, ct) is { } record && await handle(record, ct) is { } again)
+            {
+                await due.AddAsync(kind, again, id, ct);
+            }
 
-    /// <summary>Payments left in <c>settling</c> longer than <paramref name="age"/>: the process died during /settle.</summary>
-    public async IAsyncEnumerable<PaymentRecord> ListInterruptedAsync(
-        TimeSpan age, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"State eq {ToText(PaymentState.Settling)} and UpdatedAt lt {time.GetUtcNow() - age}");
-        await foreach (var entity in _table.QueryAsync<PaymentEntity>(filter, cancellationToken: cancellationToken))
-        {
-            yield return ToRecord(entity);
-        }
-    }
+            return true;
+        }, cancellationToken);
 
     internal static string ToText(PaymentState state) => state switch
     {

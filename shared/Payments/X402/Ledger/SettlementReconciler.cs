@@ -14,13 +14,16 @@ namespace Bourse.Payments.X402;
 /// for among the recent transactions of the account it pays into, by its id (the SHA-256 of the message
 /// bytes, which the fee payer's co-signature does not change).
 /// </summary>
-public sealed partial class SettlementReconciler(PaymentLedger ledger, TransactionSender sender, SolanaRpcClient rpc, ILogger<SettlementReconciler> logger)
+public sealed partial class SettlementReconciler(PaymentLedger ledger, TransactionSender sender, SolanaRpcClient rpc, TimeProvider time, ILogger<SettlementReconciler> logger)
 {
     /// <summary>Blockhashes live 150 blocks; a transaction built before now cannot land after now + 151.</summary>
     public const ulong MaxBlockhashAge = 151;
 
     /// <summary>Longer than any /settle call can take: a payment still <c>settling</c> after this was interrupted.</summary>
-    public static readonly TimeSpan InterruptedAfter = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan InterruptedAfter = PaymentLedger.InterruptedAfter;
+
+    /// <summary>How often a payment still undecided on chain is looked at again.</summary>
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromMinutes(1);
 
     /// <summary>How many of the destination's recent transactions are searched for a payment without a signature.</summary>
     private const int SearchDepth = 1_000;
@@ -77,19 +80,30 @@ public sealed partial class SettlementReconciler(PaymentLedger ledger, Transacti
         return updated ?? await ledger.GetAsync(record.Id, cancellationToken) ?? record;
     }
 
-    /// <summary>Reconciles every pending payment once (interrupted settles first become pending); returns how many reached a final state.</summary>
+    /// <summary>
+    /// Reconciles every pending payment that is due (interrupted settles first become pending), read from the due
+    /// index, not by scanning the payments; returns how many reached a final state.
+    /// </summary>
     public async Task<int> ReconcilePendingAsync(CancellationToken cancellationToken = default)
     {
         await RecoverInterruptedAsync(cancellationToken);
         var resolved = 0;
-        await foreach (var record in ledger.ListPendingAsync(cancellationToken))
+        await ledger.DrainDueAsync(PaymentLedger.PendingDueKind, async (record, ct) =>
         {
-            if ((await ReconcileAsync(record, cancellationToken)).State != PaymentState.SettlementPending)
+            if (record.State != PaymentState.SettlementPending)
             {
-                resolved++;
+                return null;
             }
-        }
 
+            var reconciled = await ReconcileAsync(record, ct);
+            if (reconciled.State == PaymentState.SettlementPending)
+            {
+                return time.GetUtcNow() + RecheckEvery;
+            }
+
+            resolved++;
+            return null;
+        }, cancellationToken);
         return resolved;
     }
 
@@ -97,17 +111,29 @@ public sealed partial class SettlementReconciler(PaymentLedger ledger, Transacti
     public async Task<int> RecoverInterruptedAsync(CancellationToken cancellationToken = default)
     {
         var recovered = 0;
-        await foreach (var interrupted in ledger.ListInterruptedAsync(InterruptedAfter, cancellationToken))
+        await ledger.DrainDueAsync(PaymentLedger.SettlingDueKind, async (record, ct) =>
         {
-            // Signed before now, so it cannot land after the bound taken now.
-            var bound = await ExpiryBoundAsync(cancellationToken);
-            if (await ledger.TransitionAsync(interrupted, PaymentState.SettlementPending, reason: "settle_interrupted", expiresAtBlockHeight: bound, cancellationToken: cancellationToken) is not null)
+            if (record.State != PaymentState.Settling)
             {
-                Log.Interrupted(logger, interrupted.Id);
+                return null;
+            }
+
+            var interruptedAt = record.UpdatedAt + InterruptedAfter;
+            if (interruptedAt > time.GetUtcNow())
+            {
+                return interruptedAt; // moved on since it was indexed (settled again): due later
+            }
+
+            // Signed before now, so it cannot land after the bound taken now.
+            var bound = await ExpiryBoundAsync(ct);
+            if (await ledger.TransitionAsync(record, PaymentState.SettlementPending, reason: "settle_interrupted", expiresAtBlockHeight: bound, cancellationToken: ct) is not null)
+            {
+                Log.Interrupted(logger, record.Id);
                 recovered++;
             }
-        }
 
+            return null;
+        }, cancellationToken);
         return recovered;
     }
 

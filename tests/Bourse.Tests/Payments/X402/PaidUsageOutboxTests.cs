@@ -23,7 +23,7 @@ public sealed class PaidUsageOutboxTests
     public PaidUsageOutboxTests()
     {
         var queues = new QueueServiceClient(LocalStack.Instance.Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        _outbox = new PaidUsageOutbox(_tables, new PaymentLedger(_tables, _time), new UsageEventPublisher(queues), _time);
+        _outbox = new PaidUsageOutbox(_tables, new PaymentLedger(_tables, new DueIndex(_tables, _time), _time), new UsageEventPublisher(queues), _time);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Bourse.Payments.X402;
+using Bourse.Storage;
 using Bourse.Tests.Infrastructure;
 
 namespace Bourse.Tests.Payments.X402;
@@ -7,7 +8,13 @@ namespace Bourse.Tests.Payments.X402;
 /// <summary>The ledger on Azurite (the local stack's storage).</summary>
 public sealed class PaymentLedgerTests
 {
-    private readonly PaymentLedger _ledger = new(new TableServiceClient(LocalStack.Instance.Storage), TimeProvider.System);
+    private static readonly TableServiceClient Tables = new(LocalStack.Instance.Storage);
+
+    // A private due index: what this test's payments put there is all it holds.
+    private readonly DueIndex _due = new(Tables, TimeProvider.System, "DueX402" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly PaymentLedger _ledger;
+
+    public PaymentLedgerTests() => _ledger = new(Tables, _due, TimeProvider.System);
 
     [Fact]
     public async Task TryClaimAsync_SamePaymentTwice_SecondIsRefusedAndSeesTheFirst()
@@ -73,16 +80,23 @@ public sealed class PaymentLedgerTests
     }
 
     [Fact]
-    public async Task ListPendingAsync_PendingPayment_IsListed()
+    public async Task TransitionAsync_ToPending_IsDueForTheReconcilerAtOnce_AndSettlingOnlyAfterTheInterruptWindow()
     {
         var claim = (await _ledger.TryClaimAsync(NewPayment())).Record!;
         var settling = await _ledger.TransitionAsync(claim, PaymentState.Settling);
         await _ledger.TransitionAsync(settling!, PaymentState.SettlementPending, signature: "sig2", expiresAtBlockHeight: 1234);
 
-        var pending = await _ledger.ListPendingAsync().ToListAsync();
+        var pending = new List<PaymentRecord>();
+        var settlingDue = new List<PaymentRecord>();
+        await _ledger.DrainDueAsync(PaymentLedger.PendingDueKind, (r, _) => { pending.Add(r); return Task.FromResult<DateTimeOffset?>(null); }, CancellationToken.None);
+        await _ledger.DrainDueAsync(PaymentLedger.SettlingDueKind, (r, _) => { settlingDue.Add(r); return Task.FromResult<DateTimeOffset?>(null); }, CancellationToken.None);
+        var again = 0;
+        await _ledger.DrainDueAsync(PaymentLedger.PendingDueKind, (_, _) => { again++; return Task.FromResult<DateTimeOffset?>(null); }, CancellationToken.None);
 
-        var record = Assert.Single(pending, p => p.Id == claim.Id);
-        Assert.Equal(1234UL, record.ExpiresAtBlockHeight);
+        var record = Assert.Single(pending);
+        Assert.Equal((claim.Id, PaymentState.SettlementPending, 1234UL), (record.Id, record.State, record.ExpiresAtBlockHeight));
+        Assert.Empty(settlingDue); // its settling entry falls due only after InterruptedAfter
+        Assert.Equal(0, again); // handled: gone from the index
     }
 
     internal static CheckedPayment NewPayment()

@@ -1,3 +1,4 @@
+using Bourse.Storage;
 using System.Net;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
@@ -157,8 +158,8 @@ public sealed class X402RailSettlementTests
         var cache = new FeePayerCache(client, wrapped, TimeProvider.System, NullLogger<FeePayerCache>.Instance);
         var solana = Microsoft.Extensions.Options.Options.Create(new SolanaRpcOptions { RpcUrls = [new Uri("http://rpc.test")], MaxRetries = 0 });
         var rpc = new SolanaRpcClient(new HttpClient(_rpc), solana, TimeProvider.System, NullLogger<SolanaRpcClient>.Instance);
-        _ledger = new PaymentLedger(new TableServiceClient(LocalStack.Instance.Storage), TimeProvider.System);
-        var reconciler = new SettlementReconciler(_ledger, new TransactionSender(rpc, solana, TimeProvider.System, NullLogger<TransactionSender>.Instance), rpc, NullLogger<SettlementReconciler>.Instance);
+        _ledger = new PaymentLedger(new TableServiceClient(LocalStack.Instance.Storage), new DueIndex(new TableServiceClient(LocalStack.Instance.Storage), TimeProvider.System), TimeProvider.System);
+        var reconciler = new SettlementReconciler(_ledger, new TransactionSender(rpc, solana, TimeProvider.System, NullLogger<TransactionSender>.Instance), rpc, TimeProvider.System, NullLogger<SettlementReconciler>.Instance);
         return new X402Rail(X402TestData.Builder(options), cache, new PaymentVerifier(client, cache), client, _ledger, reconciler, wrapped, NullLogger<X402Rail>.Instance);
     }
 }

@@ -189,6 +189,8 @@ public sealed class X402RailTests(LocalFacilitatorFixture local) : IClassFixture
         row.Remove("Signature");
         row["UpdatedAt"] = TimeProvider.System.GetUtcNow() - TimeSpan.FromMinutes(10);
         await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+        // What its settling transition indexed ten minutes ago has fallen due by now.
+        await new DueIndex(new TableServiceClient(LocalStack.Instance.Storage), TimeProvider.System).AddAsync(PaymentLedger.SettlingDueKind, TimeProvider.System.GetUtcNow(), paymentId, CancellationToken.None);
     }
 
     private static async Task<PaymentRecord> PendingAsync(PaymentLedger ledger, string? signature, ulong expiresAt)
