@@ -20,7 +20,6 @@ namespace Bourse.Settlement;
 /// </summary>
 public sealed partial class UsagePosting(
     SettlementLedger ledger,
-    VaultPayables payables,
     IOptions<SettlementOptions> options,
     QueueServiceClient queues,
     TimeProvider time,
@@ -46,21 +45,20 @@ public sealed partial class UsagePosting(
             return;
         }
 
-        // Both writes are insert-once and the message is deleted only after both: a redelivery completes whichever a crash cut.
-        // The message's events go to the ledger as same-partition batches and to each model's payable once.
+        // The ledger page and its vault accrual are insert-once and the message is deleted only after both: a redelivery
+        // completes whichever a crash cut. The message's events go to the ledger as one page per partition (day, model).
         var postings = events.Select(Posting).ToList();
-        var posted = ledger.PostAsync(postings, cancellationToken);
-        await Task.WhenAll(posted, payables.AccrueAsync(postings, cancellationToken));
+        var posted = await ledger.PostAsync(postings, cancellationToken);
         var now = time.GetUtcNow();
-        BourseTelemetry.SettledEvents.Add(posted.Result);
+        BourseTelemetry.SettledEvents.Add(posted);
         foreach (var usage in events)
         {
             BourseTelemetry.SettlementLag.Record((now - usage.OccurredAt).TotalMilliseconds, new KeyValuePair<string, object?>("rail", usage.Rail));
         }
 
-        if (posted.Result < events.Count)
+        if (posted < events.Count)
         {
-            Log.Duplicate(logger, events.Count - posted.Result, events.Count);
+            Log.Duplicate(logger, events.Count - posted, events.Count);
         }
     }
 
