@@ -76,6 +76,54 @@ public sealed class SettlementLedgerTests
     }
 
     [Fact]
+    public async Task Post_TwoPostersOnOnePartitionAtOnceWithOverlap_EachEventOnceAndAggregatesExact()
+    {
+        var random = new Random(99);
+        var models = new[] { $"race-{Guid.NewGuid():N}" };
+        var postings = Enumerable.Range(0, 1_200).Select(i => RandomPosting(random, models, i)).ToList();
+        // Two instances, each with its own memory of the partition, given overlapping slices in small messages.
+        var posters = new[] { new SettlementLedger(Tables, new VaultPayables(Tables)), new SettlementLedger(Tables, new VaultPayables(Tables)) };
+
+        var counted = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() =>
+            posters[i % 2].PostAsync(postings.Skip(i * 40).Take(120).ToList(), CancellationToken.None))));
+        var later = await new SettlementLedger(Tables, new VaultPayables(Tables)).PostAsync(postings, CancellationToken.None); // a third, cold
+
+        Assert.Equal((postings.Count, 0), (counted.Sum(), later));
+        var aggregate = await _ledger.AggregateAsync(models[0], DateOnly.FromDateTime(Day.UtcDateTime), CancellationToken.None);
+        Assert.Equal((postings.Count, postings.Sum(p => p.Split.Gross)), ((int)aggregate.Requests, aggregate.Gross));
+        var seen = new List<string>();
+        await _ledger.FindAsync(models[0], DateOnly.FromDateTime(Day.UtcDateTime), p => { seen.Add(p.Event.EventId); return false; }, CancellationToken.None);
+        Assert.Equal(postings.Select(p => p.Event.EventId).Order(), seen.Order()); // every event in exactly one page
+        var balance = await new VaultPayables(Tables).BalanceAsync(models[0], CancellationToken.None);
+        Assert.Equal(postings.Sum(p => p.OwedToVault), balance.OwedToVault);
+        Assert.Equal(postings.Sum(p => p.OwedToTreasury), balance.OwedToTreasury);
+    }
+
+    [Fact]
+    public async Task Post_CrashBetweenTheLedgerPageAndItsAccrual_RedeliveryAccruesOnce()
+    {
+        var random = new Random(5);
+        var models = new[] { $"cut-{Guid.NewGuid():N}" };
+        var postings = Enumerable.Range(0, 150).Select(i => RandomPosting(random, models, i)).ToList();
+        // The vault payables' storage is unreachable: the ledger page commits, its accrual fails (the process "dies" there).
+        var unreachable = new TableServiceClient(
+            System.Text.RegularExpressions.Regex.Replace(LocalStack.Instance.Storage, @"TableEndpoint=http://127\.0\.0\.1:\d+", "TableEndpoint=http://127.0.0.1:9"),
+            new TableClientOptions { Retry = { MaxRetries = 0 } });
+        var crashing = new SettlementLedger(Tables, new VaultPayables(unreachable));
+        await Assert.ThrowsAnyAsync<Exception>(() => crashing.PostAsync(postings, CancellationToken.None));
+        var payables = new VaultPayables(Tables);
+        Assert.Equal(0, (await payables.BalanceAsync(models[0], CancellationToken.None)).OwedToVault);
+
+        var redelivered = await _ledger.PostAsync(postings, CancellationToken.None); // another instance, after the crash
+        var again = await new SettlementLedger(Tables, new VaultPayables(Tables)).PostAsync(postings, CancellationToken.None);
+
+        Assert.Equal((0, 0), (redelivered, again)); // the ledger had them: nothing posts twice
+        var balance = await payables.BalanceAsync(models[0], CancellationToken.None);
+        Assert.Equal((postings.Sum(p => p.OwedToVault), postings.Sum(p => p.OwedToTreasury)), (balance.OwedToVault, balance.OwedToTreasury));
+        Assert.True(balance.OwedToVault > 0);
+    }
+
+    [Fact]
     public async Task SettleUsageFunction_ACallOnTheStack_IsPostedWithItsSplit()
     {
         var account = await TestAccount.CreateAsync();
