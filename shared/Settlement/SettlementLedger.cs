@@ -33,9 +33,9 @@ public sealed class SettlementLedger
 {
     /// <summary>Events per page at most (the page's entity must stay under 1 MiB).</summary>
     public const int MaxPage = 400;
-    private const int MaxPageChars = 400_000; // UTF-16: 800 KB of the entity's 1 MiB
+    private const int MaxPageChars = 450_000; // events' JSON and ids (ASCII): 900 KB as UTF-16, under the entity's 1 MiB
     private const int ChunkChars = 30_000; // a string property holds 64 KiB (32 K characters)
-    private const int MaxIdChunks = 8;
+    private const int MaxIdChunks = MaxPageChars / ChunkChars + 1;
     private const string AggregateRow = "aggregate";
     private const string PagePrefix = "page|";
 
@@ -266,7 +266,7 @@ public sealed class SettlementLedger
             writer.WriteStartArray();
             foreach (var posting in rows)
             {
-                if (taken > 0 && (buffer.WrittenCount + writer.BytesPending > MaxPageChars || ids.Length + posting.Event.EventId.Length >= MaxIdChunks * ChunkChars))
+                if (taken > 0 && buffer.WrittenCount + writer.BytesPending + ids.Length > MaxPageChars)
                 {
                     break;
                 }

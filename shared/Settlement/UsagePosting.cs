@@ -25,6 +25,9 @@ public sealed partial class UsagePosting(
     TimeProvider time,
     ILogger<UsagePosting> logger)
 {
+    /// <summary>Event ids are ours (a hold's, a payment's): anything longer is not a usage event.</summary>
+    public const int MaxEventIdLength = 256;
+
     private readonly ProtocolFeeSchedule _schedule = options.Value.Schedule();
 
     public async Task PostAsync(string message, CancellationToken cancellationToken)
@@ -107,6 +110,7 @@ public sealed partial class UsagePosting(
             {
                 null => "empty",
                 { EventId: null or "" } => "no eventId",
+                { EventId.Length: > MaxEventIdLength } => "eventId longer than " + MaxEventIdLength + " characters",
                 { Model: null or "" } => "no model",
                 { Offer: null or "" } => "no offer",
                 { CostMicroUsdc: < 0 } => "negative cost",
