@@ -9,7 +9,7 @@ using Bourse.Storage;
 using Bourse.Usage;
 
 // Settlement end to end, on a running stack (./bourse bench settlement starts a private Release one):
-//   dotnet run -c Release --project tools/Bench -- <local.json> [events=20000] [history=100000] [models=10] [accounts=50] [warmup=2000]
+//   dotnet run -c Release --project tools/Bench -- <local.json> [events=20000] [history=100000] [models=10] [accounts=50] [warmup=20000]
 // Usage events are enqueued on the stack's `settlement` queue the way rail 1 sends them (arrays of
 // events, as many as fit in a message, from several router instances at once), and the drain is timed
 // until the host's queue function has posted every one of them (its own counter, GET /admin/metrics:
@@ -21,7 +21,7 @@ var events = Arg(1, 20_000);
 var history = Arg(2, 100_000);
 var models = Arg(3, 10);
 var accounts = Arg(4, 50);
-var warmup = Arg(5, 2_000);
+var warmup = Arg(5, 20_000);
 
 var local = JsonDocument.Parse(File.ReadAllText(localJson)).RootElement;
 var admin = local.GetProperty("admin").GetString()!;

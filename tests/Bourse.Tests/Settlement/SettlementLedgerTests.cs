@@ -198,6 +198,32 @@ public sealed class SettlementLedgerTests
         Assert.True(found, "the malformed event reached settlement-poison");
     }
 
+    [Fact]
+    public async Task SettleUsageFunction_AnArrayWithOneMalformedEntry_PoisonsThatEntryAndPostsTheRest()
+    {
+        var queues = new QueueServiceClient(LocalStack.Instance.Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var marker = "not-an-event-" + Guid.NewGuid();
+        var model = $"mixed-{Guid.NewGuid():N}";
+        var good = Enumerable.Range(0, 3).Select(i => new UsageEvent(
+            $"evt-{Guid.NewGuid():N}", UsageEvent.CreditsRail, model, "p/m", 10, 20, false, 1_000 + i, $"req-{i}", TimeProvider.System.GetUtcNow(), AccountId: "acct")).ToList();
+        var entries = good.Select(u => System.Text.Json.JsonSerializer.Serialize(u, Bourse.Json.BourseJsonContext.Default.UsageEvent)).ToList();
+        entries.Insert(1, $$"""{"eventId":"{{marker}}","rail":"credits"}""");
+        await queues.GetQueueClient(QueueNames.Settlement).SendMessageAsync("[" + string.Join(',', entries) + "]");
+
+        var posted = await Task.WhenAll(good.Select(u => PostedEvents.FindAsync(model, p => p.Event.EventId == u.EventId)));
+        var poison = queues.GetQueueClient(QueueNames.Settlement + "-poison");
+        var found = false;
+        for (var i = 0; i < 100 && !found; i++)
+        {
+            found = await poison.ExistsAsync() && (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString().Contains(marker, StringComparison.Ordinal));
+            await Task.Delay(found ? 0 : 100);
+        }
+
+        Assert.All(posted, Assert.NotNull);
+        Assert.Equal(good.Select(u => u.CostMicroUsdc), posted.Select(p => p!.Posting.Split.Gross));
+        Assert.True(found, "the malformed entry reached settlement-poison");
+    }
+
     internal static SettlementPosting RandomPosting(Random random, string[] models, int i)
     {
         var x402 = random.Next(3) == 0;
