@@ -54,6 +54,21 @@ if (history > 0)
 
 await ColdPosterAsync();
 
+// Ledger pages written today for the models posted to so far (the day aggregates' page counts).
+async Task<long> PagesAsync()
+{
+    var table = new TableServiceClient(storage).GetTableClient(TableNames.Settlements);
+    var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+    var pages = 0L;
+    foreach (var model in lastOfModel.Keys)
+    {
+        var aggregate = await table.GetEntityIfExistsAsync<TableEntity>(SettlementLedger.Partition(model, today), "aggregate");
+        pages += aggregate.HasValue ? aggregate.Value!.GetInt32("Pages") ?? 0 : 0;
+    }
+
+    return pages;
+}
+
 // What a new instance pays once per (day, model) it posts to: the aggregates, then the id column of the day's pages.
 async Task ColdPosterAsync()
 {
@@ -76,11 +91,13 @@ async Task ColdPosterAsync()
 
 async Task MeasureAsync(string name, int count)
 {
+    var pages0 = await PagesAsync();
     var (host0, azurite0) = (CpuMs("localhost"), CpuMs("azurite"));
     var elapsed = await DrainAsync(count);
     var (host1, azurite1) = (CpuMs("localhost"), CpuMs("azurite"));
+    var pages = await PagesAsync() - pages0;
     Console.WriteLine($"  {name}: {count} events enqueued and posted in {elapsed.TotalSeconds:0.00} s = {count / elapsed.TotalSeconds:0} events/s end to end; " +
-        $"CPU per event: host {(host1 - host0) / count:0.000} ms, Azurite {(azurite1 - azurite0) / count:0.000} ms");
+        $"CPU per event: host {(host1 - host0) / count:0.000} ms, Azurite {(azurite1 - azurite0) / count:0.000} ms; {pages} ledger pages ({count / (double)Math.Max(1, pages):0} events per page)");
 }
 
 // User + system CPU of one of the stack's processes (its pid file beside local.json), in ms.
