@@ -13,6 +13,7 @@ public static class MarketServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ChainTables(sp.GetRequiredService<TableServiceClient>()));
+        services.TryAddSingleton<Bourse.Settlement.VaultPayables>();
         services.TryAddSingleton<SettlementLedger>();
         services.TryAddSingleton<MarketVolumes>();
         services.TryAddSingleton<MarketReader>();

@@ -20,12 +20,14 @@ namespace Bourse.Settlement;
 /// </summary>
 public sealed partial class UsagePosting(
     SettlementLedger ledger,
-    VaultPayables payables,
     IOptions<SettlementOptions> options,
     QueueServiceClient queues,
     TimeProvider time,
     ILogger<UsagePosting> logger)
 {
+    /// <summary>Event ids are ours (a hold's, a payment's): anything longer is not a usage event.</summary>
+    public const int MaxEventIdLength = 256;
+
     private readonly ProtocolFeeSchedule _schedule = options.Value.Schedule();
 
     public async Task PostAsync(string message, CancellationToken cancellationToken)
@@ -46,21 +48,20 @@ public sealed partial class UsagePosting(
             return;
         }
 
-        // Both writes are insert-once and the message is deleted only after both: a redelivery completes whichever a crash cut.
-        // The message's events go to the ledger as same-partition batches and to each model's payable once.
+        // The ledger page and its vault accrual are insert-once and the message is deleted only after both: a redelivery
+        // completes whichever a crash cut. The message's events go to the ledger as one page per partition (day, model).
         var postings = events.Select(Posting).ToList();
-        var posted = ledger.PostAsync(postings, cancellationToken);
-        await Task.WhenAll(posted, payables.AccrueAsync(postings, cancellationToken));
+        var posted = await ledger.PostAsync(postings, cancellationToken);
         var now = time.GetUtcNow();
-        BourseTelemetry.SettledEvents.Add(posted.Result);
+        BourseTelemetry.SettledEvents.Add(posted);
         foreach (var usage in events)
         {
             BourseTelemetry.SettlementLag.Record((now - usage.OccurredAt).TotalMilliseconds, new KeyValuePair<string, object?>("rail", usage.Rail));
         }
 
-        if (posted.Result < events.Count)
+        if (posted < events.Count)
         {
-            Log.Duplicate(logger, events.Count - posted.Result, events.Count);
+            Log.Duplicate(logger, events.Count - posted, events.Count);
         }
     }
 
@@ -72,6 +73,11 @@ public sealed partial class UsagePosting(
     {
         var events = new List<UsageEvent>();
         var malformed = new List<(string, string)>();
+        if (message.AsSpan().TrimStart() is ['[', ..] && WholeArray(message) is { } all)
+        {
+            return (all, malformed); // the usual message: an array of valid events, read in one pass
+        }
+
         try
         {
             using var document = JsonDocument.Parse(message);
@@ -99,24 +105,27 @@ public sealed partial class UsagePosting(
         return (events, malformed);
     }
 
+    /// <summary>Every entry of the array as a usage event, or null when any is not one (then each is checked on its own).</summary>
+    private static List<UsageEvent>? WholeArray(string message)
+    {
+        try
+        {
+            var all = JsonSerializer.Deserialize(message, BourseJsonContext.Default.ListUsageEvent);
+            return all is not null && all.TrueForAll(u => Reason(u).Length == 0) ? all : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static (UsageEvent? Usage, string? Reason) Check(JsonElement item)
     {
         string reason;
         try
         {
             var usage = item.Deserialize(BourseJsonContext.Default.UsageEvent);
-            reason = usage switch
-            {
-                null => "empty",
-                { EventId: null or "" } => "no eventId",
-                { Model: null or "" } => "no model",
-                { Offer: null or "" } => "no offer",
-                { CostMicroUsdc: < 0 } => "negative cost",
-                { Rail: UsageEvent.CreditsRail, AccountId: null or "" } => "a credits event without an account",
-                { Rail: UsageEvent.X402Rail, AmountPaidMicroUsdc: null or < 0 } => "an x402 event without the amount paid",
-                { Rail: not (UsageEvent.CreditsRail or UsageEvent.X402Rail) } => "unknown rail",
-                _ => string.Empty,
-            };
+            reason = Reason(usage);
             if (reason.Length == 0)
             {
                 return (usage, null);
@@ -129,6 +138,21 @@ public sealed partial class UsagePosting(
 
         return (null, reason);
     }
+
+    /// <summary>Why <paramref name="usage"/> is not a usage event settlement can post; empty when it is.</summary>
+    private static string Reason(UsageEvent? usage) => usage switch
+    {
+        null => "empty",
+        { EventId: null or "" } => "no eventId",
+        { EventId.Length: > MaxEventIdLength } => "eventId longer than " + MaxEventIdLength + " characters",
+        { Model: null or "" } => "no model",
+        { Offer: null or "" } => "no offer",
+        { CostMicroUsdc: < 0 } => "negative cost",
+        { Rail: UsageEvent.CreditsRail, AccountId: null or "" } => "a credits event without an account",
+        { Rail: UsageEvent.X402Rail, AmountPaidMicroUsdc: null or < 0 } => "an x402 event without the amount paid",
+        { Rail: not (UsageEvent.CreditsRail or UsageEvent.X402Rail) } => "unknown rail",
+        _ => string.Empty,
+    };
 
     private static partial class Log
     {

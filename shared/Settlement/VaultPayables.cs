@@ -9,47 +9,97 @@ namespace Bourse.Settlement;
 
 /// <summary>
 /// The running balance between the treasury and each model's vault (table
-/// <see cref="TableNames.VaultPayables"/>, one partition per model): a row per settled event that
-/// moved it (insert-once, so a redelivered event counts once), the <c>balance</c> row they add to in the
-/// same entity-group transaction, and the sweeps that pay it out. Concurrent writers meet on the
-/// balance row's ETag and retry.
+/// <see cref="TableNames.VaultPayables"/>, one partition per model): an <c>accrual|&lt;ledger page&gt;</c>
+/// row per settlement ledger page that moved it (insert-once, so a page counts once however often its
+/// events are delivered), the <c>balance</c> row it adds to in the same entity-group transaction, and the
+/// sweeps that pay it out. Concurrent writers meet on the balance row's ETag and retry.
 /// </summary>
 public sealed class VaultPayables
 {
     private const string BalanceRow = "balance";
-    private const int MaxEventsPerBatch = 99; // + the balance row = the 100 an entity-group transaction allows
+    private const string AccrualPrefix = "accrual|";
 
     private readonly TableClient _table;
     private readonly ConcurrentDictionary<string, (VaultBalance Balance, ETag? ETag)> _lastWritten = new(StringComparer.Ordinal);
-    private readonly GroupCommit<Accrual> _commits;
     private volatile bool _created;
 
     public VaultPayables(TableServiceClient tables)
     {
         _table = tables.GetTableClient(TableNames.VaultPayables);
-        _commits = new GroupCommit<Accrual>(AccrueBatchAsync, a => a.EventId, MaxEventsPerBatch);
     }
 
     /// <summary>
-    /// Adds what each posting moves between the treasury and a vault; returns how many postings counted
-    /// for the first time. Concurrent calls for one model are committed together (up to 99 events per
-    /// transaction), so a burst of single-event calls does not fight over the balance row's ETag.
+    /// Adds what one ledger page's postings move between the treasury and the model's vault, once per
+    /// page: the accrual row keyed by <paramref name="page"/> is inserted with the balance update, so a
+    /// second attempt (a redelivery after a crash between the ledger and this) finds it and adds nothing.
+    /// True when it counted now; false when it had counted before or moves nothing.
     /// </summary>
-    public async Task<int> AccrueAsync(IReadOnlyList<SettlementPosting> postings, CancellationToken cancellationToken)
+    public async Task<bool> AccruePageAsync(string model, string page, IReadOnlyList<SettlementPosting> postings, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var accrued = 0;
-        var moving = postings
-            .DistinctBy(p => p.Event.EventId)
-            .Select(p => new Accrual(p.Event.EventId, p.Event.Model, p.OwedToVault, p.OwedToTreasury, p.CreatorFeeInVault))
-            .Where(a => a.ToVault != 0 || a.ToTreasury != 0 || a.InVault != 0)
-            .GroupBy(a => a.Model);
-        foreach (var model in moving)
+        var (toVault, toTreasury, inVault) = (0L, 0L, 0L);
+        foreach (var p in postings)
         {
-            accrued += await _commits.CommitAsync(model.Key, [.. model], cancellationToken);
+            (toVault, toTreasury, inVault) = (toVault + p.OwedToVault, toTreasury + p.OwedToTreasury, inVault + p.CreatorFeeInVault);
         }
 
-        return accrued;
+        if (toVault == 0 && toTreasury == 0 && inVault == 0)
+        {
+            return false;
+        }
+
+        var partition = Partition(model);
+        // The balance this instance last wrote is usually still current: try it without a read first.
+        var (balance, etag) = _lastWritten.TryGetValue(model, out var last) ? last : await ReadBalanceAsync(model, cancellationToken);
+        while (true)
+        {
+            if (etag is null)
+            {
+                await CreateBalanceAsync(partition, cancellationToken);
+                (balance, etag) = await ReadBalanceAsync(model, cancellationToken);
+                continue;
+            }
+
+            var written = balance with { OwedToVault = balance.OwedToVault + toVault, OwedToTreasury = balance.OwedToTreasury + toTreasury, CreatorFeesInVault = balance.CreatorFeesInVault + inVault };
+            var total = new TableEntity(partition, BalanceRow)
+            {
+                ["OwedToVault"] = written.OwedToVault, ["OwedToTreasury"] = written.OwedToTreasury, ["CreatorFeesInVault"] = written.CreatorFeesInVault,
+            };
+            var accrual = new TableEntity(partition, AccrualPrefix + page) { ["ToVault"] = toVault, ["ToTreasury"] = toTreasury, ["InVault"] = inVault, ["Events"] = postings.Count };
+            try
+            {
+                var responses = await _table.SubmitTransactionAsync(
+                    [new(TableTransactionActionType.UpdateMerge, total, etag.Value), new(TableTransactionActionType.Add, accrual)], cancellationToken);
+                _lastWritten[model] = (written, responses.Value[0].Headers.ETag);
+                return true;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Another writer moved the balance row: read it again.
+                _lastWritten.TryRemove(model, out _);
+                (balance, etag) = await ReadBalanceAsync(model, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
+            {
+                // The page counted before (a redelivery): nothing to add.
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Whether the ledger page <paramref name="page"/> of <paramref name="model"/> has counted (one point read).</summary>
+    public async Task<bool> HasAccruedAsync(string model, string page, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        return (await _table.GetEntityIfExistsAsync<TableEntity>(Partition(model), AccrualPrefix + page, ["RowKey"], cancellationToken)).HasValue;
+    }
+
+    /// <summary>What the ledger page <paramref name="page"/> added (creator fees owed to the vault), or null if it has not counted.</summary>
+    public async Task<long?> AccruedToVaultAsync(string model, string page, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(model), AccrualPrefix + page, cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value!.GetInt64("ToVault") : null;
     }
 
     public async Task<VaultBalance> BalanceAsync(string model, CancellationToken cancellationToken)
@@ -113,68 +163,6 @@ public sealed class VaultPayables
     /// </summary>
     public Task<Sweep> AbandonAsync(Sweep sweep, string error, CancellationToken cancellationToken) =>
         TransitionAsync(sweep, SweepState.Abandoned, error, cancellationToken);
-
-    /// <summary>One transaction: the events' insert-once rows and the balance they add to; per event, whether it counted now.</summary>
-    private async Task<bool[]> AccrueBatchAsync(string model, Accrual[] events)
-    {
-        var cancellationToken = CancellationToken.None; // the batch carries several callers' events: no one caller's cancellation applies
-        var partition = Partition(model);
-        // The balance this instance last wrote is usually still current: try it without a read first.
-        var (balance, etag) = _lastWritten.TryGetValue(model, out var last) ? last : await ReadBalanceAsync(model, cancellationToken);
-        while (true)
-        {
-            if (etag is null)
-            {
-                await CreateBalanceAsync(partition, cancellationToken);
-                (balance, etag) = await ReadBalanceAsync(model, cancellationToken);
-                continue;
-            }
-
-            var total = new TableEntity(partition, BalanceRow)
-            {
-                ["OwedToVault"] = balance.OwedToVault + events.Sum(e => e.ToVault),
-                ["OwedToTreasury"] = balance.OwedToTreasury + events.Sum(e => e.ToTreasury),
-                ["CreatorFeesInVault"] = balance.CreatorFeesInVault + events.Sum(e => e.InVault),
-            };
-            List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateMerge, total, etag.Value)];
-            actions.AddRange(events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, "event|" + e.EventId)
-            {
-                ["ToVault"] = e.ToVault, ["ToTreasury"] = e.ToTreasury, ["InVault"] = e.InVault,
-            })));
-            try
-            {
-                var responses = await _table.SubmitTransactionAsync(actions, cancellationToken);
-                var written = balance with
-                {
-                    OwedToVault = (long)total["OwedToVault"], OwedToTreasury = (long)total["OwedToTreasury"], CreatorFeesInVault = (long)total["CreatorFeesInVault"],
-                };
-                _lastWritten[model] = (written, responses.Value[0].Headers.ETag);
-                return [.. events.Select(_ => true)];
-            }
-            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed)
-            {
-                // Another writer moved the balance row: read it again.
-                _lastWritten.TryRemove(model, out _);
-                (balance, etag) = await ReadBalanceAsync(model, cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
-            {
-                // Some counted before (a redelivery, a retried batch): count the rest one by one.
-                if (events.Length == 1)
-                {
-                    return [false];
-                }
-
-                var counted = new bool[events.Length];
-                for (var i = 0; i < events.Length; i++)
-                {
-                    counted[i] = (await AccrueBatchAsync(model, [events[i]]))[0];
-                }
-
-                return counted;
-            }
-        }
-    }
 
     private async Task<Sweep> TransitionAsync(Sweep sweep, SweepState state, string? error, CancellationToken cancellationToken)
     {
@@ -267,6 +255,4 @@ public sealed class VaultPayables
             _created = true;
         }
     }
-
-    private sealed record Accrual(string EventId, string Model, long ToVault, long ToTreasury, long InVault);
 }

@@ -129,7 +129,7 @@ internal sealed class BuybackWorld : IDisposable
         }).ToList();
         var gross = postings.Sum(p => p.Split.Gross);
         await MintUsdcAsync(vault.VaultUsdcAccount, vault.VaultAuthority, gross);
-        await Payables.AccrueAsync(postings, CancellationToken.None);
+        await new SettlementLedger(Tables, Payables).PostAsync(postings, CancellationToken.None); // the ledger accrues the payables
         return (gross, postings.Sum(p => p.CreatorFeeInVault), postings.Sum(p => p.OwedToTreasury));
     }
 

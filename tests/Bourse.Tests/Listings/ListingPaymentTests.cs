@@ -3,11 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Bourse.Listings;
+using Bourse.Settlement;
 using Bourse.Solana;
 using Bourse.Solana.Programs;
 using Bourse.Storage;
 using Bourse.Tests.Infrastructure;
 using Bourse.Tests.Payments.X402;
+using Bourse.Tests.Settlement;
 using Bourse.Tests.Solana;
 
 namespace Bourse.Tests.Listings;
@@ -61,14 +63,14 @@ public sealed class ListingPaymentTests
         Assert.True(vaultIndex >= 0, "the payment did not touch the listing's vault");
         Assert.Equal(amount, VaultBalance(landed.Meta!.PostTokenBalances) - VaultBalance(landed.Meta.PreTokenBalances));
         Assert.True((await chain.TokenAccountAsync(vault)).Amount >= before + amount);
-        var row = await SettledAsync(requestId);
-        Assert.Equal(listing.VaultUsdcAccount, row.GetString("Vault"));
-        Assert.Equal(listing.VaultAuthority, row.GetString("PayTo"));
-        Assert.Equal(listing.Mint, row.GetString("Mint"));
-        Assert.Equal(listing.ModelFeeBps, row.GetInt32("CreatorFeeBps"));
-        Assert.Equal((long)amount, row.GetInt64("Gross"));
-        Assert.Contains($"vault:{Gemma}>clearing:{amount}", row.GetString("Legs"), StringComparison.Ordinal);
-        Assert.Contains($"clearing>vault:{Gemma}:{row.GetInt64("CreatorFee")}", row.GetString("Legs"), StringComparison.Ordinal);
+        var row = await SettledAsync(Gemma, requestId);
+        Assert.Equal(listing.VaultUsdcAccount, row.Event.Terms?.VaultUsdcAccount);
+        Assert.Equal(listing.VaultAuthority, row.Event.Terms?.PayTo);
+        Assert.Equal(listing.Mint, row.Event.Terms?.Mint);
+        Assert.Equal(listing.ModelFeeBps, row.CreatorFeeBps);
+        Assert.Equal((long)amount, row.Split.Gross);
+        Assert.Contains($"vault:{Gemma}>clearing:{amount}", row.Legs(), StringComparison.Ordinal);
+        Assert.Contains($"clearing>vault:{Gemma}:{row.Split.CreatorFee}", row.Legs(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,14 +111,12 @@ public sealed class ListingPaymentTests
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var row = await SettledAsync(response.Headers.GetValues("X-Request-Id").Single());
-        Assert.Equal((0, 0L), (row.GetInt32("CreatorFeeBps"), row.GetInt64("CreatorFee")));
-        Assert.Null(row.GetString("Vault"));
-        Assert.DoesNotContain("creator-payable", row.GetString("Legs"), StringComparison.Ordinal);
-        Assert.Equal(row.GetInt64("Gross"), row.GetInt64("ProviderPayout") + row.GetInt64("ProtocolFee"));
-        var payables = Tables.GetTableClient(TableNames.VaultPayables);
-        await payables.CreateIfNotExistsAsync();
-        Assert.False((await payables.GetEntityIfExistsAsync<TableEntity>("deepseek-chat", "event|" + row.RowKey)).HasValue);
+        var row = await SettledAsync("deepseek-chat", response.Headers.GetValues("X-Request-Id").Single());
+        Assert.Equal((0, 0L), (row.CreatorFeeBps, row.Split.CreatorFee));
+        Assert.Null(row.Event.Terms?.VaultUsdcAccount);
+        Assert.DoesNotContain("creator-payable", row.Legs(), StringComparison.Ordinal);
+        Assert.Equal(row.Split.Gross, row.Split.ProviderPayout + row.Split.ProtocolFee);
+        Assert.Equal(0, row.OwedToVault); // nothing for a vault payable to accrue
     }
 
     private static string X402Url => $"{LocalStack.Instance.Api}/x402/v1/chat/completions";
@@ -146,21 +146,10 @@ public sealed class ListingPaymentTests
         return list.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == model).Clone();
     }
 
-    private static async Task<TableEntity> SettledAsync(string requestId)
-    {
-        var table = Tables.GetTableClient(TableNames.Settlements);
-        await table.CreateIfNotExistsAsync();
-        for (var i = 0; i < 150; i++)
-        {
-            await foreach (var found in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RequestId eq {requestId}")))
-            {
-                // An x402 call is recorded first with estimated usage, then settled with its real counts: either row carries the terms.
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"{requestId} was not settled.");
-    }
+    /// <summary>
+    /// The call's ledger entry. An x402 call is recorded first with estimated usage, then settled with its real counts
+    /// (two events of one request): either carries the terms.
+    /// </summary>
+    private static async Task<SettlementPosting> SettledAsync(string model, string requestId) =>
+        (await PostedEvents.FindAsync(model, p => p.Event.RequestId == requestId))?.Posting ?? throw new TimeoutException($"{requestId} was not settled.");
 }

@@ -11,7 +11,8 @@ namespace Bourse.Tests.Market;
 public sealed class MarketVolumesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 30, 0, TimeSpan.Zero);
-    private readonly SettlementLedger _ledger = new(new TableServiceClient(LocalStack.Instance.Storage));
+    private static readonly TableServiceClient Tables = new(LocalStack.Instance.Storage);
+    private readonly SettlementLedger _ledger = new(Tables, new VaultPayables(Tables));
 
     [Fact]
     public async Task Read_EventsAcrossTwoUtcDays_Last24HoursByHourAnd30DaysExact()

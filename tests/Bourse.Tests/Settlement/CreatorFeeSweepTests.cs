@@ -25,9 +25,17 @@ public sealed class CreatorFeeSweepTests
 
     private static readonly PublicKey Usdc = PublicKey.Parse(LocalStack.Instance.ChainAddress("usdcMint"));
     private readonly LocalChain _chain = new();
-    private readonly VaultPayables _payables = new(new TableServiceClient(LocalStack.Instance.Storage));
+    private readonly VaultPayables _payables;
+    private readonly SettlementLedger _ledger;
     private readonly string _model = $"sweep-{Guid.NewGuid():N}/model";
     private readonly PublicKey _vaultOwner = Keypair.Generate().PublicKey;
+
+    public CreatorFeeSweepTests()
+    {
+        var tables = new TableServiceClient(LocalStack.Instance.Storage);
+        _payables = new VaultPayables(tables);
+        _ledger = new SettlementLedger(tables, _payables); // payables accrue as the ledger posts: once per ledger page
+    }
 
     [Fact]
     public async Task Accrue_RedeliveredAndConcurrent_CountsEveryEventOnceOnEachSide()
@@ -35,8 +43,8 @@ public sealed class CreatorFeeSweepTests
         var random = new Random(11);
         var postings = Enumerable.Range(0, 600).Select(i => Posting(random, x402IntoVault: i % 3 == 0)).ToList();
 
-        var counted = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _payables.AccrueAsync(postings.Skip(i * 60).Take(300).ToList(), CancellationToken.None)));
-        var again = await _payables.AccrueAsync(postings, CancellationToken.None);
+        var counted = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _ledger.PostAsync(postings.Skip(i * 60).Take(300).ToList(), CancellationToken.None)));
+        var again = await _ledger.PostAsync(postings, CancellationToken.None);
         var balance = await _payables.BalanceAsync(_model, CancellationToken.None);
 
         Assert.Equal((postings.Count, 0), (counted.Sum(), again));
@@ -53,7 +61,7 @@ public sealed class CreatorFeeSweepTests
         var random = new Random(17);
         var postings = Enumerable.Range(0, 300).Select(i => Posting(random, x402IntoVault: i % 4 == 0)).ToList();
 
-        var counted = await Task.WhenAll(postings.Concat(postings).Select(p => Task.Run(() => _payables.AccrueAsync([p], CancellationToken.None))));
+        var counted = await Task.WhenAll(postings.Concat(postings).Select(p => Task.Run(() => _ledger.PostAsync([p], CancellationToken.None))));
         var balance = await _payables.BalanceAsync(_model, CancellationToken.None);
 
         Assert.Equal(postings.Count, counted.Sum());
@@ -66,7 +74,7 @@ public sealed class CreatorFeeSweepTests
     {
         var random = new Random(16);
         var postings = Enumerable.Range(0, 50).Select(_ => Posting(random)).ToList();
-        await _payables.AccrueAsync(postings, CancellationToken.None);
+        await _ledger.PostAsync(postings, CancellationToken.None);
         var balance = await _payables.BalanceAsync(_model, CancellationToken.None);
         var sweep = new Sweep(_model, 1, SweepState.Planned, balance.Payable, "vault", "signature", [1, 2, 3], 100, TimeProvider.System.GetUtcNow());
         Assert.True(await _payables.PlanAsync(balance, sweep, CancellationToken.None));
@@ -88,7 +96,7 @@ public sealed class CreatorFeeSweepTests
         var (sweeper, treasuryAccount) = await SweeperWithFundedTreasuryAsync();
         var random = new Random(12);
         var postings = Enumerable.Range(0, 200).Select(_ => Posting(random)).ToList();
-        await _payables.AccrueAsync(postings, CancellationToken.None);
+        await _ledger.PostAsync(postings, CancellationToken.None);
         var payable = postings.Sum(p => p.Split.CreatorFee);
         Assert.True(payable >= Threshold, $"{payable}");
 
@@ -103,7 +111,7 @@ public sealed class CreatorFeeSweepTests
         var balance = await _payables.BalanceAsync(_model, CancellationToken.None);
         Assert.Equal((0L, payable, 1), (balance.Payable, balance.Swept, balance.Sweeps));
 
-        await _payables.AccrueAsync([Posting(random, gross: 100_000)], CancellationToken.None); // 5,000 more: under the threshold
+        await _ledger.PostAsync([Posting(random, gross: 100_000)], CancellationToken.None); // 5,000 more: under the threshold
         Assert.Empty(await sweeper.RunAsync(CancellationToken.None));
         Assert.Equal(payable, await TokensAsync(VaultAccount));
     }
@@ -114,7 +122,7 @@ public sealed class CreatorFeeSweepTests
         var (sweeper, treasuryAccount) = await SweeperWithFundedTreasuryAsync();
         var random = new Random(13);
         var postings = Enumerable.Range(0, 100).Select(_ => Posting(random)).ToList();
-        await _payables.AccrueAsync(postings, CancellationToken.None);
+        await _ledger.PostAsync(postings, CancellationToken.None);
         var payable = postings.Sum(p => p.Split.CreatorFee);
 
         // The process planned the sweep, sent it, and died before it could record anything more.
@@ -138,7 +146,7 @@ public sealed class CreatorFeeSweepTests
         var (sweeper, treasuryAccount) = await SweeperWithFundedTreasuryAsync();
         var random = new Random(14);
         var postings = Enumerable.Range(0, 100).Select(_ => Posting(random)).ToList();
-        await _payables.AccrueAsync(postings, CancellationToken.None);
+        await _ledger.PostAsync(postings, CancellationToken.None);
         var payable = postings.Sum(p => p.Split.CreatorFee);
         var planned = await sweeper.PlanAsync(_model, CancellationToken.None);
         Assert.Null(await sweeper.PlanAsync(_model, CancellationToken.None)); // reserved: nothing more is payable
@@ -155,7 +163,7 @@ public sealed class CreatorFeeSweepTests
     public async Task Run_TreasuryCannotCoverThePayable_PlansNothing()
     {
         var (sweeper, _) = await SweeperWithFundedTreasuryAsync();
-        await _payables.AccrueAsync([Posting(new Random(15), gross: (TreasuryFunds + 1) * 20)], CancellationToken.None);
+        await _ledger.PostAsync([Posting(new Random(15), gross: (TreasuryFunds + 1) * 20)], CancellationToken.None);
 
         Assert.Empty(await sweeper.RunAsync(CancellationToken.None));
         Assert.Equal(0, (await _payables.BalanceAsync(_model, CancellationToken.None)).Swept);

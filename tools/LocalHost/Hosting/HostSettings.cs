@@ -7,6 +7,8 @@ public sealed record HostSettings
 {
     public string RoutePrefix { get; init; } = "api";
     public int QueueBatchSize { get; init; } = 16;
+    /// <summary>Fetch the next batch once no more than this many messages are still running (host.json <c>newBatchThreshold</c>; default: half a batch).</summary>
+    public int QueueNewBatchThreshold { get; init; } = 8;
     public int QueueMaxDequeueCount { get; init; } = 5;
     public TimeSpan QueueVisibilityTimeout { get; init; } = TimeSpan.Zero;
     public TimeSpan QueueMaxPollingInterval { get; init; } = TimeSpan.FromMinutes(1);
@@ -27,6 +29,7 @@ public sealed record HostSettings
         {
             RoutePrefix = ((string?)http?["routePrefix"] ?? defaults.RoutePrefix).Trim('/'),
             QueueBatchSize = Math.Clamp((int?)queues?["batchSize"] ?? defaults.QueueBatchSize, 1, 32),
+            QueueNewBatchThreshold = Math.Max(0, (int?)queues?["newBatchThreshold"] ?? (Math.Clamp((int?)queues?["batchSize"] ?? defaults.QueueBatchSize, 1, 32) / 2)),
             QueueMaxDequeueCount = (int?)queues?["maxDequeueCount"] ?? defaults.QueueMaxDequeueCount,
             QueueVisibilityTimeout = Time(queues?["visibilityTimeout"], defaults.QueueVisibilityTimeout),
             QueueMaxPollingInterval = Time(queues?["maxPollingInterval"], defaults.QueueMaxPollingInterval),

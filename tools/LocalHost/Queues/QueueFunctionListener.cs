@@ -10,7 +10,8 @@ namespace Bourse.LocalHost.Queues;
 
 /// <summary>
 /// Pumps one queue into its function the way the Functions host does: batches of
-/// <c>batchSize</c>, delete on success, visible again after <c>visibilityTimeout</c> on failure,
+/// <c>batchSize</c>, the next one fetched as soon as no more than <c>newBatchThreshold</c> messages are
+/// still running (so a slow message does not hold the queue up), delete on success, visible again after <c>visibilityTimeout</c> on failure,
 /// and after <c>maxDequeueCount</c> failed tries the message moves to <c>&lt;queue&gt;-poison</c>.
 /// A message that is not valid base64 goes to the poison queue untried.
 /// </summary>
@@ -69,8 +70,15 @@ public sealed partial class QueueFunctionListener : BackgroundService
         await _queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
         Log.Listening(_logger, _function.Name, QueueName);
         var idle = MinPollingInterval;
+        var running = 0;
+        var finished = new SemaphoreSlim(0);
         while (!stoppingToken.IsCancellationRequested)
         {
+            while (Volatile.Read(ref running) > _settings.QueueNewBatchThreshold)
+            {
+                await finished.WaitAsync(stoppingToken);
+            }
+
             QueueMessage[] messages;
             try
             {
@@ -90,7 +98,31 @@ public sealed partial class QueueFunctionListener : BackgroundService
             }
 
             idle = MinPollingInterval;
-            await Parallel.ForEachAsync(messages, stoppingToken, ProcessAsync);
+            Interlocked.Add(ref running, messages.Length);
+            foreach (var message in messages)
+            {
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await ProcessAsync(message, stoppingToken);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or RequestFailedException)
+                    {
+                        // Stopping, or the delete/poison call failed: the message becomes visible again and is retried.
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref running);
+                        finished.Release();
+                    }
+                }, CancellationToken.None);
+            }
+        }
+
+        while (Volatile.Read(ref running) > 0)
+        {
+            await finished.WaitAsync(CancellationToken.None);
         }
     }
 

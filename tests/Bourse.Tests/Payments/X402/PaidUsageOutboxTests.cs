@@ -37,9 +37,9 @@ public sealed class PaidUsageOutboxTests
         var again = await _outbox.ResendStaleAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
 
         Assert.Equal((1, 0), (sent, again));
-        var row = await LedgerRowAsync("x402_" + id);
-        Assert.NotNull(row);
-        Assert.Equal((12_345L, signature, true), (row.GetInt64("Gross"), row.GetString("PaymentSignature"), row.GetBoolean("UsageEstimated")));
+        var posted = await Bourse.Tests.Settlement.PostedEvents.FindAsync("deepseek-chat", p => p.Event.EventId == "x402_" + id);
+        Assert.NotNull(posted);
+        Assert.Equal((12_345L, signature, true), (posted.Posting.Split.Gross, posted.Posting.Event.PaymentSignature, posted.Posting.Event.UsageEstimated));
     }
 
     [Theory]
@@ -75,22 +75,5 @@ public sealed class PaidUsageOutboxTests
             ["ModelId"] = "deepseek-chat", ["Payer"] = "payer", ["Signature"] = signature, ["CreatedAt"] = TimeProvider.System.GetUtcNow(), ["UpdatedAt"] = TimeProvider.System.GetUtcNow(),
         });
         return (id, signature);
-    }
-
-    private async Task<TableEntity?> LedgerRowAsync(string eventId)
-    {
-        var table = _tables.GetTableClient(TableNames.Settlements);
-        for (var i = 0; i < 100; i++)
-        {
-            await table.CreateIfNotExistsAsync();
-            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {eventId}")))
-            {
-                return row;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return null;
     }
 }
