@@ -15,12 +15,14 @@ namespace Bourse.Accounts;
 /// a lease row for a slice of the balance (the balance row's <c>Leased</c> is the sum of live leases, and
 /// a grant is one ETag-checked transaction of both rows, so the leases of all instances never exceed the
 /// balance). A call reserves its worst case from the lease under the account's lock, with no I/O; its
-/// actual charge goes to a buffer that <see cref="SyncAsync"/> commits in one transaction of the
-/// account's partition (balance, lease, usage totals and the events for settlement on the lease row),
-/// at least every <see cref="AccountsOptions.FlushInterval"/>, topping the lease up from recent spend in
-/// the same transaction. A lease that stops being synced expires; the janitor then releases it
-/// (<see cref="CreditJanitor"/>). A crash loses at most the charges not yet synced: under-billing,
-/// never overspend.
+/// actual charge goes to a buffer that every <see cref="AccountsOptions.FlushInterval"/> is written as one
+/// flush of this instance's <see cref="BillingJournal"/> (one transaction of its own partition, for all
+/// accounts), whose usage events then go to the settlement queue. <see cref="SyncAsync"/> posts an
+/// account's journaled charges in one transaction of the account's partition (balance, lease with the
+/// flush seq posted through, usage totals) at most every <see cref="PostInterval"/>, or when the lease is
+/// granted, renewed, topped up or released. A lease that stops being synced expires; the janitor then
+/// posts what the journal holds beyond it and releases the rest (<see cref="CreditJanitor"/>). A crash
+/// loses at most the charges not yet journaled: under-billing, never overspend.
 /// </summary>
 public sealed partial class CreditLeases(
     CreditAccountTable credits, DueIndex due, UsageEventPublisher publisher, IOptions<AccountsOptions> options, TimeProvider time, ILogger<CreditLeases> logger) : IDisposable
