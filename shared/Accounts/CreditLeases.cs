@@ -474,7 +474,7 @@ public sealed partial class CreditLeases(
         lock (account.Gate)
         {
             seq = ++account.Seq;
-            var postable = account.Journaled.TakeWhile(j => j.Seq <= sentThrough).ToList();
+            var postable = Postable(account.Journaled, sentThrough);
             charges = [.. postable.Select(j => j.Charge)];
             // Every charge of the account in a flush up to this one is posted once this sync commits.
             postedThrough = account.Journaled.Count > postable.Count ? account.Journaled[postable.Count].Seq - 1 : Interlocked.Read(ref _confirmedSeq);
@@ -652,6 +652,29 @@ public sealed partial class CreditLeases(
 
             await CreditAccountTable.BackoffAsync(attempt, CancellationToken.None);
         }
+    }
+
+    /// <summary>The account's journaled charges whose events were sent, whole flushes only, within the usage-total rows one transaction can write.</summary>
+    private static List<(long Seq, Charge Charge)> Postable(List<(long Seq, Charge Charge)> journaled, long sentThrough)
+    {
+        var postable = new List<(long Seq, Charge Charge)>();
+        var groups = new HashSet<(DateOnly, string, string)>();
+        for (var i = 0; i < journaled.Count && journaled[i].Seq <= sentThrough;)
+        {
+            var seq = journaled[i].Seq;
+            var flush = journaled.Skip(i).TakeWhile(j => j.Seq == seq).ToList();
+            var added = flush.Select(j => GroupOf(j.Charge)).Where(g => !groups.Contains(g)).Distinct().ToList();
+            if (postable.Count > 0 && groups.Count + added.Count > MaxGroupsPerSync)
+            {
+                break; // the next sync posts the rest (a flush alone never exceeds it)
+            }
+
+            groups.UnionWith(added);
+            postable.AddRange(flush);
+            i += flush.Count;
+        }
+
+        return postable;
     }
 
     /// <summary>Under the account's lock: its first <paramref name="count"/> journaled charges are posted (through flush <paramref name="through"/>).</summary>
