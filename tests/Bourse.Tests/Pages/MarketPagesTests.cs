@@ -72,9 +72,23 @@ public sealed class MarketPagesTests(BrowserFixture browser) : IClassFixture<Bro
             await Assertions.Expect(card.Locator(".spark")).ToHaveAttributeAsync("data-points", "30");
         }
 
-        // Sorted by 30-day revenue, highest first.
-        var shown = await tab.Page.Locator("article.card:not(.preview)").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.modelId)");
-        var expected = listings.OrderByDescending(l => System.Numerics.BigInteger.Parse(Raw(l, "volume30d.revenue") ?? "0")).ThenBy(l => (string)l["modelId"]!, StringComparer.Ordinal).Select(l => (string)l["modelId"]!).ToArray();
+        // Sorted by 30-day revenue, highest first. Other tests earn revenue meanwhile and the page refreshes in
+        // place (every 15 s): the order is compared with the API read at the same moment, until a refresh caught up.
+        string[] shown = [], expected = [];
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            shown = await tab.Page.Locator("article.card:not(.preview)").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.modelId)");
+            expected = listings.OrderByDescending(l => System.Numerics.BigInteger.Parse(Raw(l, "volume30d.revenue") ?? "0")).ThenBy(l => (string)l["modelId"]!, StringComparer.Ordinal).Select(l => (string)l["modelId"]!).ToArray();
+            if (expected.SequenceEqual(shown))
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            using var fresh = await Http.GetAsync($"{Stack.Api}/market");
+            listings = Listings(JsonNode.Parse(await fresh.Content.ReadAsStringAsync())!);
+        }
+
         Assert.Equal(expected, shown);
 
         await tab.ScreenshotAsync("market");
