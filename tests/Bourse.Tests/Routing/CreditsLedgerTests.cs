@@ -277,6 +277,60 @@ public sealed class CreditsLedgerTests
         Assert.True(balance.Leased > 0, "the second call was served from a new lease");
     }
 
+    [Fact]
+    public async Task Journal_CrashBetweenAFlushAndTheAccountSync_JanitorPostsTheJournaledChargesOnce()
+    {
+        var account = Account();
+        await Accounts.DepositAsync(account, "d1", 1_000_000, CancellationToken.None);
+        var table = new CreditAccountTable(_tables);
+        var leases = Leases();
+        UsageEvent Usage(string id, int prompt) => new(id, UsageEvent.CreditsRail, "m", "p/m", prompt, 2, false, 0, id, _time.GetUtcNow(), account);
+        var day = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+
+        var first = await leases.TryAdmitAsync(account, "k", "r1", 1_000, CancellationToken.None);
+        leases.Complete(first!, 700, Usage("lease_r1", 10));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await leases.TickAsync(releaseAll: false, CancellationToken.None); // journaled, then posted (a second after the lease's grant)
+        var second = await leases.TryAdmitAsync(account, "k", "r2", 1_000, CancellationToken.None);
+        leases.Complete(second!, 300, Usage("lease_r2", 5));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await leases.TickAsync(releaseAll: false, CancellationToken.None); // journaled; the account is posted to once a second
+        var (beforeCrash, _) = await table.ReadBalanceAsync(account, CancellationToken.None);
+
+        // The instance stops here (a crash: nothing more is written); its lease expires and the janitor runs.
+        _time.Advance(TimeSpan.FromSeconds(61));
+        await Janitor(Holds()).ExpireLeasesAsync(CancellationToken.None);
+        var (afterJanitor, _) = await table.ReadBalanceAsync(account, CancellationToken.None);
+        var lease = await table.Table.GetEntityIfExistsAsync<TableEntity>(account, LeaseRows.Row(leases.Instance));
+        var (usage, _) = await UsageTotals.ReadAsync(table.Table, account, day, "k", "m", CancellationToken.None);
+
+        // Had the instance only stalled, its next sync finds the janitor's work and posts nothing twice.
+        await leases.FlushAsync(account, CancellationToken.None);
+        var (afterRevival, _) = await table.ReadBalanceAsync(account, CancellationToken.None);
+        var (usageAfterRevival, _) = await UsageTotals.ReadAsync(table.Table, account, day, "k", "m", CancellationToken.None);
+
+        Assert.Equal(700, beforeCrash.Posted); // the second charge was only in the journal
+        Assert.Equal((1_000L, 0L), (afterJanitor.Posted, afterJanitor.Leased)); // posted once by the janitor, the rest released
+        Assert.False(lease.HasValue);
+        Assert.Equal((2L, 15L, 4L, 1_000L), (usage.Requests, usage.PromptTokens, usage.CompletionTokens, usage.CostMicroUsdc));
+        Assert.Equal(1_000, afterRevival.Posted);
+        Assert.Equal(afterRevival.Leased, (await LeaseAmountAsync(table, account, leases.Instance)) ?? 0);
+        Assert.Equal(usage, usageAfterRevival);
+    }
+
+    private static async Task<long?> LeaseAmountAsync(CreditAccountTable table, string account, string instance)
+    {
+        var row = await table.Table.GetEntityIfExistsAsync<TableEntity>(account, LeaseRows.Row(instance));
+        return row.HasValue ? row.Value!.GetInt64("Amount") : null;
+    }
+
+    private CreditLeases Leases()
+    {
+        var queues = new QueueServiceClient(LocalStack.Instance.Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        return new CreditLeases(new CreditAccountTable(_tables), _due, new UsageEventPublisher(queues),
+            Options.Create(new AccountsOptions { KeyPepper = new string('p', 32) }), _time, NullLogger<CreditLeases>.Instance);
+    }
+
     private CreditAccounts Accounts => new(new CreditAccountTable(_tables), _time);
 
     /// <summary>The holds, with an expiry index of this test's own (the stack's janitor reads the real one on the real clock).</summary>
