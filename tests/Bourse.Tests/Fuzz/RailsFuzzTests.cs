@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bourse.Tests.Infrastructure;
 using Bourse.Tests.Routing;
 using Xunit.Abstractions;
@@ -18,28 +17,15 @@ public sealed class RailsFuzzTests(ITestOutputHelper output)
     {
         var account = await TestAccount.CreateAsync(depositMicroUsdc: 5_000_000);
         var script = Path.Combine(LocalStack.RepositoryRoot, "tests", "Bourse.Tests", "Fuzz", "rails-fuzz.mjs");
-        var chainFile = Path.Combine(Path.GetTempPath(), $"chain-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(chainFile, LocalStack.Instance.Chain.GetRawText());
-        try
+        NodeRun run;
+        using (var chain = await ChainFile.WriteAsync())
         {
-            using var node = Process.Start(new ProcessStartInfo("node", [script, LocalStack.Instance.Api, chainFile, account.ApiKey])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var stdout = node.StandardOutput.ReadToEndAsync();
-            var stderr = node.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-            await node.WaitForExitAsync(timeout.Token);
-            output.WriteLine(await stdout);
+            run = await NodeRun.RunAsync(script, [LocalStack.Instance.Api, chain.Path, account.ApiKey], TimeSpan.FromMinutes(4));
+        }
 
-            Assert.True(node.ExitCode == 0, $"rails-fuzz.mjs failed:\n{await stdout}\n{await stderr}");
-            Assert.Contains(" 0 failures", await stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(chainFile);
-        }
+        output.WriteLine(run.Stdout);
+        Assert.True(run.ExitCode == 0, run.Failure(script));
+        Assert.Contains(" 0 failures", run.Stdout, StringComparison.Ordinal);
 
         var credits = await account.CreditsAsync();
         Assert.Equal((5_000_000L, 0L, 0L), (credits.GetProperty("deposited").GetInt64(), credits.GetProperty("posted").GetInt64(), credits.GetProperty("pending").GetInt64()));

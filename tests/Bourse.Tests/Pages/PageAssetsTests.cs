@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bourse.Tests.Infrastructure;
 
 namespace Bourse.Tests.Pages;
@@ -13,16 +12,9 @@ public sealed class PageAssetsTests
     public async Task CommittedBundle_IsAFreshBuildOfTheSources()
     {
         var script = Path.Combine(LocalStack.RepositoryRoot, "tools", "pages", "build.mjs");
-        using var node = Process.Start(new ProcessStartInfo("node", [script, "--check"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync();
+        var run = await NodeRun.RunAsync(script, ["--check"]);
 
-        Assert.True(node.ExitCode == 0, $"tools/pages/build.mjs --check failed:\n{await stdout}\n{await stderr}");
-        Assert.Contains("page assets are current", await stdout, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, run.Failure(script));
+        Assert.Contains("page assets are current", run.Stdout, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Diagnostics;
 using System.Text.Json;
 using Bourse.Tests.Infrastructure;
 using OpenAI;
@@ -50,26 +49,12 @@ public sealed class ModelsSdkTests
     public async Task ModelsList_NpmSdk_ListsAndRetrieves()
     {
         var account = await TestAccount.CreateAsync();
-        var chainFile = Path.Combine(Path.GetTempPath(), $"chain-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(chainFile, LocalStack.Instance.Chain.GetRawText());
-        try
-        {
-            var script = Path.Combine(LocalStack.RepositoryRoot, "tests", "Bourse.Tests", "Routing", "models-sdk.mjs");
-            using var node = Process.Start(new ProcessStartInfo("node", [script, LocalStack.Instance.Api, chainFile, account.ApiKey])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var stdout = node.StandardOutput.ReadToEndAsync();
-            var stderr = node.StandardError.ReadToEndAsync();
-            await node.WaitForExitAsync();
+        using var chain = await ChainFile.WriteAsync();
+        var script = Path.Combine(LocalStack.RepositoryRoot, "tests", "Bourse.Tests", "Routing", "models-sdk.mjs");
 
-            Assert.True(node.ExitCode == 0, $"models-sdk.mjs failed:\n{await stdout}\n{await stderr}");
-            Assert.Contains("# pass 2", await stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(chainFile);
-        }
+        var run = await NodeRun.RunAsync(script, [LocalStack.Instance.Api, chain.Path, account.ApiKey]);
+
+        Assert.True(run.ExitCode == 0, run.Failure(script));
+        Assert.Contains("# pass 2", run.Stdout, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bourse.Tests.Infrastructure;
 
 namespace Bourse.Tests.Payments.X402;
@@ -16,25 +15,11 @@ public sealed class PaidEndpointTests
     public async Task RealClients_PayTheBourseEndpoint_EndToEnd()
     {
         var script = Path.Combine(LocalStack.RepositoryRoot, "tests", "Bourse.Tests", "Payments", "X402", "paid-endpoint.mjs");
-        var chainFile = Path.Combine(Path.GetTempPath(), $"chain-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(chainFile, LocalStack.Instance.Chain.GetRawText());
-        try
-        {
-            using var node = Process.Start(new ProcessStartInfo("node", ["--test-concurrency=1", script, LocalStack.Instance.Api, chainFile])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var stdout = node.StandardOutput.ReadToEndAsync();
-            var stderr = node.StandardError.ReadToEndAsync();
-            await node.WaitForExitAsync();
+        using var chain = await ChainFile.WriteAsync();
 
-            Assert.True(node.ExitCode == 0, $"paid-endpoint.mjs failed:\n{await stdout}\n{await stderr}");
-            Assert.Contains("# pass 16", await stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(chainFile);
-        }
+        var run = await NodeRun.RunAsync(script, [LocalStack.Instance.Api, chain.Path], nodeOptions: ["--test-concurrency=1"]);
+
+        Assert.True(run.ExitCode == 0, run.Failure(script));
+        Assert.Contains("# pass 16", run.Stdout, StringComparison.Ordinal);
     }
 }
