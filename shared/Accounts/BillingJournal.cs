@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Bourse.Json;
+using Bourse.Storage;
 using Bourse.Usage;
 
 namespace Bourse.Accounts;
@@ -21,8 +22,9 @@ public static class BillingJournal
     public const string FlushPrefix = "flush|";
     public const string PostedPrefix = "posted|";
 
-    /// <summary>A string property holds 32K UTF-16 characters; a row (≤ 1 MiB) carries at most this many of them.</summary>
-    private const int MaxChunkChars = 30_000;
+    private const string ChunkPrefix = "Chunk";
+
+    /// <summary>Chunks of events per flush row (≤ 1 MiB).</summary>
     private const int MaxChunks = 12;
 
     public static string Partition(string instance) => "journal|" + instance;
@@ -46,12 +48,7 @@ public static class BillingJournal
         {
             json.Append(']');
             var row = new TableEntity(Partition(instance), FlushRow(seq, rows.Count));
-            var text = json.ToString();
-            for (var i = 0; i * MaxChunkChars < text.Length; i++)
-            {
-                row["Chunk" + i] = text.Substring(i * MaxChunkChars, Math.Min(MaxChunkChars, text.Length - (i * MaxChunkChars)));
-            }
-
+            ChunkedText.Write(row, ChunkPrefix, json.ToString());
             rows.Add(row);
             json.Clear().Append('[');
         }
@@ -59,7 +56,7 @@ public static class BillingJournal
         foreach (var usage in events)
         {
             var one = JsonSerializer.Serialize(usage, BourseJsonContext.Default.UsageEvent);
-            if (json.Length > 1 && json.Length + one.Length + 2 > MaxChunkChars * MaxChunks)
+            if (json.Length > 1 && json.Length + one.Length + 2 > ChunkedText.MaxChars * (MaxChunks - 1))
             {
                 Close();
             }
@@ -78,12 +75,7 @@ public static class BillingJournal
 
     public static IReadOnlyList<UsageEvent> ReadEvents(TableEntity row)
     {
-        var json = new StringBuilder();
-        for (var i = 0; row.GetString("Chunk" + i) is { } chunk; i++)
-        {
-            json.Append(chunk);
-        }
-
-        return json.Length == 0 ? [] : JsonSerializer.Deserialize(json.ToString(), BourseJsonContext.Default.ListUsageEvent) ?? [];
+        var json = ChunkedText.Read(row, ChunkPrefix);
+        return json.Length == 0 ? [] : JsonSerializer.Deserialize(json, BourseJsonContext.Default.ListUsageEvent) ?? [];
     }
 }

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Bourse.Quasar;
 
+using Bourse.Storage;
+
 namespace Bourse.ChainIndex;
 
 /// <summary>
@@ -28,9 +30,6 @@ public static class ProgramAccountShards
 
     /// <summary>What a shard row is sized for (characters of JSON): a quarter of the 1 MiB entity limit in UTF-16.</summary>
     public const int TargetChars = 120_000;
-
-    /// <summary>Characters per JSON column (a string property holds 64 KiB = 32,768 UTF-16 characters).</summary>
-    public const int ChunkChars = 30_000;
 
     /// <summary>A row beyond this (≈ 900 KiB in UTF-16) is refused rather than failing at the service.</summary>
     public const int MaxChars = 450_000;
@@ -124,10 +123,7 @@ public static class ProgramAccountShards
             [SlotColumn] = slot,
             [ChangeCache.HashColumn] = hash,
         };
-        for (var i = 0; i * ChunkChars < json.Length; i++)
-        {
-            entity[ChunkPrefix + i.ToString(CultureInfo.InvariantCulture)] = json.Substring(i * ChunkChars, Math.Min(ChunkChars, json.Length - (i * ChunkChars)));
-        }
+        ChunkedText.Write(entity, ChunkPrefix, json);
 
         return entity;
     }
@@ -135,19 +131,14 @@ public static class ProgramAccountShards
     /// <summary>The accounts a shard row holds.</summary>
     public static IReadOnlyList<StoredProgramAccount> Read(TableEntity row)
     {
-        var json = new StringBuilder();
-        for (var i = 0; row.GetString(ChunkPrefix + i.ToString(CultureInfo.InvariantCulture)) is { } chunk; i++)
-        {
-            json.Append(chunk);
-        }
-
+        var json = ChunkedText.Read(row, ChunkPrefix);
         if (json.Length == 0)
         {
             return [];
         }
 
         var slot = row.GetInt64(SlotColumn) ?? 0;
-        using var document = JsonDocument.Parse(json.ToString());
+        using var document = JsonDocument.Parse(json);
         var accounts = new List<StoredProgramAccount>(document.RootElement.GetArrayLength());
         foreach (var account in document.RootElement.EnumerateArray())
         {

@@ -34,8 +34,7 @@ public sealed class SettlementLedger
     /// <summary>Events per page at most (the page's entity must stay under 1 MiB).</summary>
     public const int MaxPage = 400;
     private const int MaxPageChars = 450_000; // events' JSON and ids (ASCII): 900 KB as UTF-16, under the entity's 1 MiB
-    private const int ChunkChars = 30_000; // a string property holds 64 KiB (32 K characters)
-    private const int MaxIdChunks = MaxPageChars / ChunkChars + 1;
+    private const int MaxIdChunks = MaxPageChars / ChunkedText.MaxChars + 1;
     private const string AggregateRow = "aggregate";
     private const string PagePrefix = "page|";
 
@@ -207,7 +206,7 @@ public sealed class SettlementLedger
                     break; // written after the aggregates were read: the next catch-up reads it with its aggregate
                 }
 
-                foreach (var id in Joined(page, "I").Split('\n'))
+                foreach (var id in ChunkedText.Read(page, "I").Split('\n'))
                 {
                     state.PageOf[id] = seq;
                 }
@@ -280,8 +279,8 @@ public sealed class SettlementLedger
         }
 
         var page = new TableEntity(partition, PageRow(seq)) { ["Events"] = taken };
-        Chunk(page, "E", Encoding.UTF8.GetString(buffer.WrittenSpan));
-        Chunk(page, "I", ids.ToString());
+        ChunkedText.Write(page, "E", Encoding.UTF8.GetString(buffer.WrittenSpan));
+        ChunkedText.Write(page, "I", ids.ToString());
         return (page, taken);
     }
 
@@ -313,7 +312,7 @@ public sealed class SettlementLedger
     /// <summary>The postings a page holds, as they were posted.</summary>
     private static List<SettlementPosting> ReadEntries(TableEntity page)
     {
-        using var document = JsonDocument.Parse(Joined(page, "E"));
+        using var document = JsonDocument.Parse(ChunkedText.Read(page, "E"));
         var entries = new List<SettlementPosting>();
         foreach (var e in document.RootElement.EnumerateArray())
         {
@@ -324,33 +323,6 @@ public sealed class SettlementLedger
         }
 
         return entries;
-    }
-
-    /// <summary>Splits <paramref name="text"/> over properties prefix0, prefix1... of at most <see cref="ChunkChars"/>, never inside a surrogate pair.</summary>
-    private static void Chunk(TableEntity entity, string prefix, string text)
-    {
-        for (int start = 0, n = 0; start < text.Length; n++)
-        {
-            var length = Math.Min(ChunkChars, text.Length - start);
-            if (start + length < text.Length && char.IsHighSurrogate(text[start + length - 1]))
-            {
-                length--;
-            }
-
-            entity[prefix + n.ToString(CultureInfo.InvariantCulture)] = text.Substring(start, length);
-            start += length;
-        }
-    }
-
-    private static string Joined(TableEntity entity, string prefix)
-    {
-        var text = new StringBuilder();
-        for (var n = 0; entity.GetString(prefix + n.ToString(CultureInfo.InvariantCulture)) is { } chunk; n++)
-        {
-            text.Append(chunk);
-        }
-
-        return text.ToString();
     }
 
     private static string PagesFilter(string partition, int after) =>

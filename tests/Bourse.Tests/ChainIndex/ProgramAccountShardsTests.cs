@@ -42,7 +42,7 @@ public sealed class ProgramAccountShardsTests
 
         var chunks = row.Keys.Where(k => k.StartsWith(ProgramAccountShards.ChunkPrefix, StringComparison.Ordinal)).ToList();
         Assert.True(chunks.Count > 2, $"{chunks.Count} chunks");
-        Assert.All(chunks, k => Assert.InRange(((string)row[k]).Length, 1, ProgramAccountShards.ChunkChars));
+        Assert.All(chunks, k => Assert.InRange(((string)row[k]).Length, 1, Bourse.Storage.ChunkedText.MaxChars));
         var read = ProgramAccountShards.Read(row);
         Assert.Equal(400, read.Count);
         Assert.Equal(400, row.GetInt32(ProgramAccountShards.CountColumn));
